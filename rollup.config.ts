@@ -1,0 +1,74 @@
+import nodeResolve from '@rollup/plugin-node-resolve';
+import terser from '@rollup/plugin-terser';
+import typescript from '@rollup/plugin-typescript';
+import { type Plugin, rollup, type RollupOptions } from 'rollup';
+import { dts } from 'rollup-plugin-dts';
+
+/** Browser entry points: they must never import Node code. */
+const browser = {
+  index: 'src/index.ts',
+  react: 'src/react/index.ts',
+  launchdarkly: 'src/launchdarkly/index.ts',
+  boot: 'src/boot/index.ts',
+};
+/** Node entry points: the flag server, collector and gate, and the CLI. */
+const node = {
+  node: 'server/node.ts',
+};
+const external = (id: string) =>
+  /^(node:|react($|\/)|web-vitals|launchdarkly-js-client-sdk|@launchdarkly\/)/.test(id);
+
+const ts = () =>
+  typescript({
+    tsconfig: './tsconfig.json',
+    include: ['src/**/*.ts', 'server/**/*.ts', 'gate/**/*.ts', 'bin/**/*.ts'],
+    compilerOptions: { noEmit: false, declaration: false, outDir: 'dist' },
+  });
+
+/** Builds src/boot/snippet.ts as a minified IIFE and exposes it as `virtual:boot-iife`. */
+export function bootIife(): Plugin {
+  const id = 'virtual:boot-iife';
+  return {
+    name: 'boot-iife',
+    resolveId: (source) => (source === id ? `\0${id}` : null),
+    async load(resolved) {
+      if (resolved !== `\0${id}`) return null;
+      const bundle = await rollup({ input: 'src/boot/snippet.ts', plugins: [ts()] });
+      const { output } = await bundle.generate({
+        format: 'iife',
+        plugins: [terser({ compress: { passes: 2 }, format: { comments: false } })],
+      });
+      await bundle.close();
+      return `export default ${JSON.stringify(output[0].code.trim())};`;
+    },
+  };
+}
+
+const config: RollupOptions[] = [
+  {
+    input: { ...browser, ...node },
+    external,
+    plugins: [bootIife(), nodeResolve(), ts()],
+    output: [
+      { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+      { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs' },
+    ],
+  },
+  {
+    input: 'bin/cli.ts',
+    external: (id) => external(id) || id.startsWith('.') || id.startsWith('/'),
+    plugins: [ts()],
+    output: { file: 'dist/cli.js', format: 'es', banner: '#!/usr/bin/env node' },
+  },
+  {
+    input: 'src/boot/snippet.ts',
+    plugins: [ts()],
+    output: { file: 'dist/boot.iife.js', format: 'iife', plugins: [terser({ compress: { passes: 2 } })] },
+  },
+  ...Object.entries({ ...browser, ...node }).flatMap(([name, input]): RollupOptions[] => [
+    { input, external, plugins: [dts()], output: { file: `dist/${name}.d.ts`, format: 'es' } },
+    { input, external, plugins: [dts()], output: { file: `dist/${name}.d.cts`, format: 'es' } },
+  ]),
+];
+
+export default config;
