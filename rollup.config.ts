@@ -1,7 +1,7 @@
 import nodeResolve from '@rollup/plugin-node-resolve';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
-import { type Plugin, rollup, type RollupOptions } from 'rollup';
+import { type Plugin, type RollupOptions, rollup } from 'rollup';
 import { dts } from 'rollup-plugin-dts';
 
 /** Browser entry points: they must never import Node code. */
@@ -51,7 +51,12 @@ const config: RollupOptions[] = [
     plugins: [bootIife(), nodeResolve(), ts()],
     output: [
       { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
-      { dir: 'dist', format: 'cjs', entryFileNames: '[name].cjs', chunkFileNames: 'chunks/[name]-[hash].cjs' },
+      {
+        dir: 'dist',
+        format: 'cjs',
+        entryFileNames: '[name].cjs',
+        chunkFileNames: 'chunks/[name]-[hash].cjs',
+      },
     ],
   },
   {
