@@ -4,7 +4,7 @@ import { bootIife } from './rollup.config.js';
 export default defineConfig({
   plugins: [bootIife()],
   test: {
-    include: ['{src,server,gate,tokens,scripts,bench,bin}/**/*.test.ts'],
+    include: ['{src,server,gate,tokens,scripts,bench,bin,reliability,demo}/**/*.test.ts'],
     environment: 'node',
     testTimeout: 60_000,
   },

@@ -1,0 +1,141 @@
+// Collector load (issue 6, and the plan's "load tests (10x normal traffic)"): a bounded, closed-loop load
+// on loopback, 50 concurrent clients for 10 s (`--quick`: 2 s), each posting one page session's beacon
+// batch at a time to a collector running in its own process. Then the collector is stopped and a fresh
+// one reads the store back from disk: every acknowledged event must be there.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { Agent, request } from 'node:http';
+import { loadavg, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { performance } from 'node:perf_hooks';
+import { createCollector } from '../server/collector/collector.js';
+import { sampleSession, seededRandom } from '../server/collector/sample-events.js';
+import { spawnCollector } from '../server/collector/spawn-collector.js';
+import type { MetricEvent } from '../src/metrics/event.js';
+import type { BenchContext } from './run.js';
+
+const CLIENTS = 50;
+
+function quantile(sorted: readonly number[], q: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
+}
+
+/** Posts one batch over a keep-alive connection (node:http: far less client CPU than fetch). */
+function post(url: string, body: string, agent: Agent): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        agent,
+        headers: { 'content-type': 'text/plain;charset=UTF-8', 'content-length': Buffer.byteLength(body) },
+      },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk: string) => {
+          text += chunk;
+        });
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+        res.on('error', reject);
+      },
+    );
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
+const canonical = (e: MetricEvent) =>
+  JSON.stringify(Object.entries(e).sort(([a], [b]) => a.localeCompare(b)));
+
+export default async function collectorBench(ctx: BenchContext): Promise<Record<string, unknown>> {
+  const durationS = ctx.args.includes('--quick') ? 2 : 10;
+  const dataDir = mkdtempSync(join(tmpdir(), 'collector-bench-'));
+  const child = await spawnCollector(dataDir);
+  const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
+  const loadBefore = loadavg()[0] ?? 0;
+  const acked: MetricEvent[] = [];
+  const ackMs: number[] = [];
+  let batches = 0;
+  let failedRequests = 0;
+  let rejectedEvents = 0;
+  const stopAt = performance.now() + durationS * 1000;
+  const started = performance.now();
+  await Promise.all(
+    Array.from({ length: CLIENTS }, async (_, c) => {
+      const random = seededRandom(c + 1);
+      for (let i = 0; performance.now() < stopAt; i++) {
+        const batch = sampleSession(random, `c${c}-${i}`, Date.now());
+        const t0 = performance.now();
+        try {
+          const res = await post(`${child.url}/collect`, JSON.stringify(batch), agent);
+          if (res.status !== 200) {
+            failedRequests++;
+            continue;
+          }
+          const answer = JSON.parse(res.text) as { accepted: number; rejected: number };
+          ackMs.push(performance.now() - t0);
+          batches++;
+          rejectedEvents += answer.rejected;
+          acked.push(...batch);
+        } catch {
+          failedRequests++;
+        }
+      }
+    }),
+  );
+  const elapsedS = (performance.now() - started) / 1000;
+  agent.destroy();
+  const health = (await (await fetch(`${child.url}/health`)).json()) as { syncs: number; bytes: number };
+  child.child.kill('SIGTERM');
+  await child.exited;
+
+  // Read back from disk in a fresh collector.
+  const t0 = performance.now();
+  const fresh = await createCollector({ dataDir });
+  const recoverMs = performance.now() - t0;
+  const stored = new Set<string>();
+  let eventsStored = 0;
+  for await (const e of fresh.events()) {
+    eventsStored++;
+    stored.add(canonical(e));
+  }
+  await fresh.close();
+  const missing = acked.filter((e) => !stored.has(canonical(e))).length;
+  rmSync(dataDir, { recursive: true, force: true });
+
+  ackMs.sort((a, b) => a - b);
+  const result = {
+    clients: CLIENTS,
+    durationS: round(elapsedS, 2),
+    eventsSent: acked.length,
+    eventsStored,
+    missingAcked: missing,
+    rejectedEvents,
+    failedRequests,
+    batches,
+    eventsPerBatch: round(acked.length / Math.max(1, batches)),
+    eventsPerSecond: Math.round(acked.length / elapsedS),
+    batchesPerSecond: Math.round(batches / elapsedS),
+    batchesPerFsync: round(batches / Math.max(1, health.syncs)),
+    p50AckMs: round(quantile(ackMs, 0.5), 2),
+    p95AckMs: round(quantile(ackMs, 0.95), 2),
+    p99AckMs: round(quantile(ackMs, 0.99), 2),
+    storeMiB: round(health.bytes / 2 ** 20, 2),
+    recoverMs: Math.round(recoverMs),
+    durableAcks: eventsStored === acked.length && missing === 0,
+    // A shared machine: the 1-minute load average says how noisy these figures are.
+    loadAverage: round(Math.max(loadBefore, loadavg()[0] ?? 0), 1),
+  };
+  ctx.table(
+    `collector: ${CLIENTS} clients, ${durationS} s closed loop on loopback (server in its own process)`,
+    Object.entries(result).map(([figure, value]) => ({ figure, value })),
+  );
+  if (!result.durableAcks) {
+    throw new Error(
+      `acknowledged ${acked.length} events but the store holds ${eventsStored} (${missing} missing)`,
+    );
+  }
+  return result;
+}

@@ -1,0 +1,22 @@
+// `npm run bench -- lighthouse`: Lighthouse mobile performance of the demo's main page (target 95+, aim 100).
+
+import { lighthouseDemo } from '../scripts/lighthouse.js';
+import type { BenchContext } from './run.js';
+
+/** Runs the audit once and returns the score and the core timings. */
+export default async function lighthouseBench(ctx: BenchContext): Promise<Record<string, unknown>> {
+  const figures = await lighthouseDemo();
+  ctx.table('Lighthouse mobile (simulated throttling), demo main page', [
+    {
+      score: figures.performanceScore,
+      'FCP ms': figures.fcpMs,
+      'LCP ms': figures.lcpMs,
+      'TBT ms': figures.tbtMs,
+      CLS: figures.cls,
+      'SI ms': figures.speedIndexMs,
+      bytes: figures.totalBytes,
+    },
+  ]);
+  if (figures.opportunities.length > 0) console.log(`opportunities: ${figures.opportunities.join('; ')}`);
+  return { ...figures, target: 95 };
+}

@@ -1,0 +1,60 @@
+// The dashboard's calls to the dev server: the flag service's admin API, the collector's aggregates and
+// the gate's decision. Same origin, JSON only.
+import type { AggregateSummary } from '../collector/aggregates.js';
+import type { FlagState } from '../flag-server/admin.js';
+import type { GateView } from './gate-view.js';
+
+/** Everything one poll reads. */
+export interface DashboardSnapshot {
+  flags: FlagState;
+  aggregates: AggregateSummary;
+  gate: GateView;
+  at: number;
+}
+
+async function getJson<T>(path: string): Promise<T> {
+  const response = await fetch(path, { headers: { accept: 'application/json' }, cache: 'no-store' });
+  if (!response.ok) throw new Error(`${path}: ${response.status} ${await response.text()}`);
+  return (await response.json()) as T;
+}
+
+/** Reads the flag state, the aggregates and the gate's decision at once. */
+export async function loadSnapshot(): Promise<DashboardSnapshot> {
+  const [flags, aggregates, gate] = await Promise.all([
+    getJson<FlagState>('/admin/state'),
+    getJson<AggregateSummary>('/aggregates'),
+    getJson<GateView>('/api/gate'),
+  ]);
+  return { flags, aggregates, gate, at: Date.now() };
+}
+
+/** Sends one admin change; resolves with the server's error message when it refuses it. */
+export async function adminCall(
+  method: 'POST' | 'PATCH',
+  path: string,
+  body: unknown,
+): Promise<string | null> {
+  const response = await fetch(path, {
+    method,
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (response.ok) return null;
+  const text = await response.text();
+  try {
+    const parsed = JSON.parse(text) as { error?: string; path?: string };
+    return `${parsed.error ?? text}${parsed.path ? ` (at ${parsed.path})` : ''}`;
+  } catch {
+    return text || `${response.status}`;
+  }
+}
+
+/** The admin API's changes, named for what the release manager does. */
+export const admin = {
+  setFlag: (on: boolean) => adminCall('POST', '/admin/flag', { on }),
+  setStage: (stage: string | null) => adminCall('POST', '/admin/stage', { stage }),
+  patchStage: (stage: string, patch: { percentage?: number; regions?: string[]; components?: string[] }) =>
+    adminCall('PATCH', `/admin/stages/${encodeURIComponent(stage)}`, patch),
+  setKilled: (family: string, killed: boolean) =>
+    adminCall('POST', `/admin/families/${encodeURIComponent(family)}`, { killed }),
+};

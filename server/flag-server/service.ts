@@ -1,0 +1,282 @@
+// The flag service: LaunchDarkly's client-side routes (polling, streaming, events, goals) answered from
+// flag definitions evaluated by the Node server SDK, plus a small admin API that changes them live.
+import { timingSafeEqual } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { LDContext } from '@launchdarkly/node-server-sdk';
+import { type AdminChange, applyAdminChange, type FlagState, flagState } from './admin.js';
+import { type FlagDefinition, loadFlagDefinitions } from './definitions.js';
+import { createEvaluator } from './evaluator.js';
+import { corsHeaders, HttpError, readBody, readJson, sendJson } from './http.js';
+import { readPersistedFlags, writePersistedFlags } from './persist.js';
+import { diffEvents, type Stream, writeEvent } from './streams.js';
+
+export interface FlagServiceOptions {
+  /** Directory of flag definitions (`*.json`, LaunchDarkly's flag data model). */
+  flagsDir: string;
+  /** Directory where admin changes are persisted; they override `flagsDir` on the next start. */
+  dataDir: string;
+  /** When set, admin routes need `Authorization: Bearer <adminToken>`. */
+  adminToken?: string;
+  /** Receives one line per notable event (changes, refused requests). */
+  log?: (line: string) => void;
+  /** Milliseconds between SSE heartbeats (comments), so proxies keep idle streams open. */
+  heartbeatMs?: number;
+  /** Clock for the admin state's active stage (tests pass a fixed one). */
+  now?: () => number;
+}
+
+export interface FlagService {
+  /** Answers the request when the route is the flag service's; resolves false otherwise. */
+  handle(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
+  /** The admin state (same as `GET /admin/state`). */
+  state(): FlagState;
+  /** The flags being served. */
+  flags(): readonly FlagDefinition[];
+  /** Analytics events the SDKs posted (most recent last, bounded), for tests and the dashboard. */
+  events(): readonly unknown[];
+  /** Ends every stream and stops the evaluator. */
+  close(): Promise<void>;
+}
+
+const ADMIN_BODY_LIMIT = 64 * 1024;
+const CONTEXT_BODY_LIMIT = 64 * 1024;
+const EVENTS_BODY_LIMIT = 1024 * 1024;
+const MAX_EVENTS = 500;
+const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+
+/** Decodes a context from the URL: base64url (or base64) JSON. */
+export function decodeContext(encoded: string): LDContext {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(Buffer.from(decodeURIComponent(encoded), 'base64url').toString('utf8'));
+  } catch {
+    throw new HttpError(400, 'the context in the URL is not base64url-encoded JSON', 'context');
+  }
+  return checkContext(parsed);
+}
+
+function checkContext(value: unknown): LDContext {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+    throw new HttpError(400, 'the context must be a JSON object', 'context');
+  }
+  return value as LDContext;
+}
+
+function tokenMatches(header: string | undefined, token: string): boolean {
+  const given = Buffer.from(header?.startsWith('Bearer ') ? header.slice(7) : '');
+  const wanted = Buffer.from(token);
+  return given.length === wanted.length && timingSafeEqual(given, wanted);
+}
+
+/** Loads the flags (definitions overridden by persisted changes) and returns the service. */
+export async function createFlagService(options: FlagServiceOptions): Promise<FlagService> {
+  const log = options.log ?? (() => {});
+  const now = options.now ?? Date.now;
+  const byKey = new Map<string, FlagDefinition>();
+  for (const flag of await loadFlagDefinitions(options.flagsDir)) byKey.set(flag.key, flag);
+  for (const flag of await readPersistedFlags(options.dataDir)) byKey.set(flag.key, flag);
+  const evaluator = await createEvaluator([...byKey.values()]);
+  const streams = new Set<Stream>();
+  const events: unknown[] = [];
+  let queue: Promise<unknown> = Promise.resolve();
+  let closed = false;
+
+  const heartbeat = setInterval(() => {
+    for (const stream of streams) stream.res.write(':\n\n');
+  }, options.heartbeatMs ?? 60_000);
+  heartbeat.unref();
+
+  const flags = () => [...byKey.values()];
+
+  async function broadcast(): Promise<void> {
+    await Promise.all(
+      [...streams].map(async (stream) => {
+        if (stream.kind === 'ping' || !stream.context) {
+          writeEvent(stream.res, 'ping', {});
+          return;
+        }
+        const next = await evaluator.evaluate(stream.context, stream.withReasons);
+        for (const { event, data } of diffEvents(stream.sent, next)) writeEvent(stream.res, event, data);
+        stream.sent = next;
+      }),
+    );
+  }
+
+  /** Serialises admin changes so that each sees the previous one and streams get them in order. */
+  function apply(change: AdminChange): Promise<{ status: number; body: unknown }> {
+    const run = async () => {
+      const result = applyAdminChange(flags(), change);
+      if (!result.ok) {
+        log(`admin: refused ${change.kind}: ${result.error.error} (${result.error.path})`);
+        return { status: result.error.status, body: { error: result.error.error, path: result.error.path } };
+      }
+      if (result.changed.length > 0) {
+        const next = new Map(byKey);
+        for (const flag of result.changed) next.set(flag.key, flag);
+        // Disk first: a change that cannot be persisted is not applied at all.
+        await writePersistedFlags(options.dataDir, [...next.values()]);
+        for (const flag of result.changed) byKey.set(flag.key, flag);
+        await evaluator.upsert(result.changed);
+        await broadcast();
+        log(`admin: ${change.kind} → ${result.changed.map((f) => `${f.key}@${f.version}`).join(', ')}`);
+      }
+      return { status: 200, body: flagState(flags(), now()) };
+    };
+    const next = queue.then(run, run);
+    queue = next.catch(() => {});
+    return next;
+  }
+
+  function openStream(req: IncomingMessage, res: ServerResponse, stream: Omit<Stream, 'res' | 'sent'>) {
+    res.writeHead(200, {
+      ...corsHeaders(req),
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache, no-transform',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
+    res.flushHeaders();
+    const entry: Stream = { ...stream, res, sent: {} };
+    streams.add(entry);
+    req.on('close', () => streams.delete(entry));
+    return entry;
+  }
+
+  async function handleSdk(req: IncomingMessage, res: ServerResponse, parts: string[], url: URL) {
+    const method = req.method ?? 'GET';
+    const withReasons = url.searchParams.get('withReasons') === 'true';
+    const [root, second, third, fourth] = parts;
+    if (method === 'OPTIONS') {
+      res.writeHead(204, corsHeaders(req)).end();
+      return;
+    }
+    // Polling: GET /sdk/evalx/{env}/contexts/{ctx}, REPORT /sdk/evalx/{env}/context
+    if (root === 'sdk' && second === 'evalx' && third) {
+      let context: LDContext;
+      if (method === 'GET' && fourth === 'contexts' && parts[4]) context = decodeContext(parts[4]);
+      else if (method === 'REPORT' && fourth === 'context' && parts.length === 4) {
+        context = checkContext(await readJson(req, CONTEXT_BODY_LIMIT));
+      } else throw new HttpError(404, `no such route: ${method} ${url.pathname}`);
+      sendJson(res, 200, await evaluator.evaluate(context, withReasons), corsHeaders(req));
+      return;
+    }
+    if (root === 'sdk' && second === 'goals' && third && method === 'GET') {
+      sendJson(res, 200, [], corsHeaders(req));
+      return;
+    }
+    // Streaming: GET /eval/{env}/{ctx}, REPORT /eval/{env}
+    if (root === 'eval' && second) {
+      let context: LDContext;
+      if (method === 'GET' && third && parts.length === 3) context = decodeContext(third);
+      else if (method === 'REPORT' && parts.length === 2) {
+        context = checkContext(await readJson(req, CONTEXT_BODY_LIMIT));
+      } else throw new HttpError(404, `no such route: ${method} ${url.pathname}`);
+      const flagsNow = await evaluator.evaluate(context, withReasons);
+      const stream = openStream(req, res, { kind: 'eval', context, withReasons });
+      writeEvent(res, 'put', flagsNow);
+      stream.sent = flagsNow;
+      return;
+    }
+    if (root === 'ping' && second && method === 'GET') {
+      openStream(req, res, { kind: 'ping', withReasons });
+      writeEvent(res, 'ping', {});
+      return;
+    }
+    if (root === 'events' && (second === 'bulk' || second === 'diagnostic') && third && method === 'POST') {
+      const body = await readBody(req, EVENTS_BODY_LIMIT);
+      try {
+        const parsed: unknown = JSON.parse(body);
+        for (const event of Array.isArray(parsed) ? parsed : [parsed]) events.push(event);
+        events.splice(0, Math.max(0, events.length - MAX_EVENTS));
+      } catch {
+        throw new HttpError(400, 'events must be JSON');
+      }
+      res.writeHead(202, { ...corsHeaders(req), date: new Date().toUTCString() }).end();
+      return;
+    }
+    throw new HttpError(404, `no such route: ${method} ${url.pathname}`);
+  }
+
+  function checkAdminAccess(req: IncomingMessage) {
+    if (options.adminToken) {
+      if (!tokenMatches(req.headers.authorization, options.adminToken)) {
+        throw new HttpError(401, 'admin routes need the header "Authorization: Bearer <admin token>"');
+      }
+      return;
+    }
+    // Without a token, only loopback names: a web page cannot reach the admin API by DNS rebinding.
+    const host = (req.headers.host ?? '').replace(/:\d+$/, '');
+    if (!LOOPBACK_HOSTS.has(host)) {
+      throw new HttpError(403, `admin routes without a token answer only on localhost (Host was "${host}")`);
+    }
+  }
+
+  async function handleAdmin(req: IncomingMessage, res: ServerResponse, parts: string[]) {
+    checkAdminAccess(req);
+    const method = req.method ?? 'GET';
+    const [, what, encoded] = parts;
+    let name: string | undefined;
+    try {
+      name = encoded === undefined ? undefined : decodeURIComponent(encoded);
+    } catch {
+      throw new HttpError(400, `malformed URL escape in "${encoded}"`);
+    }
+    if (method === 'GET' && what === 'state' && parts.length === 2) {
+      sendJson(res, 200, flagState(flags(), now()));
+      return;
+    }
+    if (method !== 'POST' && method !== 'PATCH') {
+      throw new HttpError(method === 'OPTIONS' ? 403 : 405, `${method} is not allowed on /admin routes`);
+    }
+    // A JSON content type forces a CORS preflight, which admin routes never grant to other origins.
+    if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
+      throw new HttpError(415, 'admin requests need "Content-Type: application/json"');
+    }
+    const body = await readJson(req, ADMIN_BODY_LIMIT);
+    let change: AdminChange;
+    if (method === 'POST' && what === 'flag' && parts.length === 2) change = { kind: 'flag', body };
+    else if (method === 'POST' && what === 'stage' && parts.length === 2) change = { kind: 'stage', body };
+    else if (method === 'PATCH' && what === 'stages' && name && parts.length === 3) {
+      change = { kind: 'patch-stage', stage: name, body };
+    } else if (method === 'POST' && what === 'families' && name && parts.length === 3) {
+      change = { kind: 'family', family: name, body };
+    } else throw new HttpError(404, `no such admin route: ${method} /${parts.join('/')}`);
+    const result = await apply(change);
+    sendJson(res, result.status, result.body);
+  }
+
+  return {
+    async handle(req, res) {
+      const url = new URL(req.url ?? '/', 'http://flag-server');
+      // Segments stay URL-encoded until a route decodes them, so a malformed escape is that route's 400.
+      const parts = url.pathname.split('/').filter((p) => p !== '');
+      const root = parts[0];
+      const sdk = root === 'sdk' || root === 'eval' || root === 'ping' || root === 'events';
+      if (!sdk && root !== 'admin') return false;
+      try {
+        if (closed) throw new HttpError(503, 'the flag service is shutting down');
+        if (sdk) await handleSdk(req, res, parts, url);
+        else await handleAdmin(req, res, parts);
+      } catch (error) {
+        const status = error instanceof HttpError ? error.status : 500;
+        const path = error instanceof HttpError ? error.path : '$';
+        if (status === 500) log(`error: ${(error as Error).stack ?? String(error)}`);
+        if (!res.headersSent) {
+          sendJson(res, status, { error: (error as Error).message, path }, sdk ? corsHeaders(req) : {});
+        } else res.end();
+      }
+      return true;
+    },
+    state: () => flagState(flags(), now()),
+    flags,
+    events: () => events,
+    async close() {
+      closed = true;
+      clearInterval(heartbeat);
+      await queue;
+      for (const stream of streams) stream.res.end();
+      streams.clear();
+      evaluator.close();
+    },
+  };
+}

@@ -1,0 +1,90 @@
+// Building, comparing and caching flag snapshots: shared by the static and the LaunchDarkly sources.
+import { FAMILIES, type Family, FLAG_KEY } from '../families.js';
+import { type KeyValueStorage, STORAGE_KEYS } from '../storage/storage.js';
+import type { FlagSnapshot } from './source.js';
+
+/** The snapshot before any flags arrived: no config, so everyone stays on v1. */
+export function defaultSnapshot(): FlagSnapshot {
+  return { config: null, switches: {}, origin: 'default' };
+}
+
+/** The key of a family's kill-switch flag, e.g. `design-tokens-v2.buttons`. */
+export function switchKey(family: Family, flagKey: string = FLAG_KEY): string {
+  return `${flagKey}.${family}`;
+}
+
+/** Reads the per-family switches from a flag lookup; non-boolean values are ignored (the family stays allowed). */
+export function switchesFrom(
+  lookup: (key: string) => unknown,
+  flagKey: string = FLAG_KEY,
+): Partial<Record<Family, boolean>> {
+  const switches: Partial<Record<Family, boolean>> = {};
+  for (const family of FAMILIES) {
+    const value = lookup(switchKey(family, flagKey));
+    if (typeof value === 'boolean') switches[family] = value;
+  }
+  return switches;
+}
+
+/** Checks switches given by an app; throws a TypeError naming the bad entry. */
+export function checkSwitches(switches: unknown): Partial<Record<Family, boolean>> {
+  if (switches === undefined || switches === null) return {};
+  if (typeof switches !== 'object' || Array.isArray(switches)) {
+    throw new TypeError('switches must be an object such as {"buttons": false}');
+  }
+  const out: Partial<Record<Family, boolean>> = {};
+  for (const [name, value] of Object.entries(switches)) {
+    if (!(FAMILIES as readonly string[]).includes(name)) {
+      throw new TypeError(`switches.${name}: unknown family; expected one of ${FAMILIES.join(', ')}`);
+    }
+    if (typeof value !== 'boolean') throw new TypeError(`switches.${name}: must be true or false`);
+    out[name as Family] = value;
+  }
+  return out;
+}
+
+/** True when two snapshots would give every user the same decision (origin aside). */
+export function sameFlags(a: FlagSnapshot, b: FlagSnapshot): boolean {
+  if (JSON.stringify(a.config) !== JSON.stringify(b.config)) return false;
+  return FAMILIES.every((f) => a.switches[f] === b.switches[f]);
+}
+
+interface CachedFlags {
+  flagKey: string;
+  config: unknown;
+  switches: Partial<Record<Family, boolean>>;
+  savedAt: number;
+}
+
+/** The last live snapshot for `flagKey` from storage (origin `cache`), or null when absent or unreadable. */
+export function readCachedSnapshot(
+  storage: KeyValueStorage | null | undefined,
+  flagKey: string = FLAG_KEY,
+): FlagSnapshot | null {
+  try {
+    const text = storage?.getItem(STORAGE_KEYS.flags);
+    if (!text) return null;
+    const cached = JSON.parse(text) as Partial<CachedFlags> | null;
+    if (!cached || cached.flagKey !== flagKey || !('config' in cached)) return null;
+    const switches = checkSwitches(cached.switches);
+    return { config: cached.config, switches, origin: 'cache' };
+  } catch {
+    // A corrupt or foreign cache is the same as none: the caller falls back to the default.
+    return null;
+  }
+}
+
+/** Saves a live snapshot for the next start; storage failures (quota, private mode) are ignored. */
+export function writeCachedSnapshot(
+  storage: KeyValueStorage | null | undefined,
+  snapshot: FlagSnapshot,
+  now: number,
+  flagKey: string = FLAG_KEY,
+): void {
+  const cached: CachedFlags = { flagKey, config: snapshot.config, switches: snapshot.switches, savedAt: now };
+  try {
+    storage?.setItem(STORAGE_KEYS.flags, JSON.stringify(cached));
+  } catch {
+    // Not caching only costs a returning user the live wait; never worth breaking the page.
+  }
+}

@@ -1,0 +1,32 @@
+// The user's v1 memory baseline: recorded while the page is all-v1, compared against on v2.
+
+/** Storage key of the v1 memory samples. */
+export const MEMORY_BASELINE_KEY = 'token-rollout:memory-v1';
+
+/** Number of v1 samples kept; the baseline is their median, so one odd page does not move it. */
+export const BASELINE_SAMPLES = 9;
+
+/** Reads the stored v1 samples (bytes); malformed entries are ignored. */
+export function parseBaselineSamples(raw: string | null): number[] {
+  if (raw === null) return [];
+  try {
+    const value: unknown = JSON.parse(raw);
+    if (!Array.isArray(value)) return [];
+    return value.filter((n): n is number => typeof n === 'number' && Number.isFinite(n) && n > 0);
+  } catch {
+    return [];
+  }
+}
+
+/** The samples with `bytes` added, keeping the latest BASELINE_SAMPLES. */
+export function addBaselineSample(samples: readonly number[], bytes: number): number[] {
+  return [...samples, bytes].slice(-BASELINE_SAMPLES);
+}
+
+/** The baseline (median of the samples), or undefined when nothing was recorded yet. */
+export function baselineOf(samples: readonly number[]): number | undefined {
+  if (samples.length === 0) return undefined;
+  const sorted = [...samples].sort((a, b) => a - b);
+  const mid = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? sorted[mid] : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+}

@@ -1,0 +1,83 @@
+// The rollout's state snapshot: what the app, the React hooks and the monitoring plugins read.
+// Snapshots are immutable; every change makes a new object, so `useSyncExternalStore` sees it.
+import type { Reason, TokenVersion } from './assign/types.js';
+import { FAMILIES, type Family } from './families.js';
+import type { Arm } from './metrics/event.js';
+import type { Theme, ThemePreference } from './theme/types.js';
+
+/** One family's state: its decided version, why, and whether its stylesheet is in effect. */
+export interface FamilyState {
+  version: TokenVersion;
+  reason: Reason;
+  /** True once the sheet that styles this family at `version` has loaded (only for page families). */
+  loaded: boolean;
+  /** Why a v2 file could not be used (`reason: 'load-failed'`), e.g. `404 for v2/forms.1a2b.css`. */
+  error?: string;
+  /** For `reason: 'local-fallback'`: the budget that tripped (as given to `fallback()`). */
+  detail?: string;
+}
+
+/** Everything the runtime knows, as one immutable snapshot. */
+export interface RolloutState {
+  /** True once the flag source answered (or timed out) and the first decision's CSS settled. */
+  ready: boolean;
+  stage: string | null;
+  bucket: number;
+  configVersion: string;
+  /** The user's region (ISO 3166-1 alpha-2) as given, if known. */
+  region?: string;
+  /** The user key as given; it never leaves the page (reporters send a salted hash). */
+  userKey: string;
+  /** The page's token version over its families: `mixed` when they differ. */
+  arm: Arm;
+  /** The families this page uses (from `families` and `use()`), in display order. */
+  pageFamilies: readonly Family[];
+  families: Readonly<Record<Family, FamilyState>>;
+  theme: Theme;
+  themePreference: ThemePreference;
+  optedOut: boolean;
+  /** The "new look" notice: shown once to a user who gets v2, until dismissed. */
+  notice: 'hidden' | 'visible';
+  /** Problems worth showing a developer (config errors, load failures, refused origins). */
+  errors: readonly string[];
+}
+
+/** The page's arm: the common version of its families, `mixed` when they differ (v1 for none). */
+export function deriveArm(
+  families: Readonly<Record<Family, { version: TokenVersion }>>,
+  pageFamilies: readonly Family[],
+): Arm {
+  let v1 = false;
+  let v2 = false;
+  for (const family of pageFamilies) {
+    if (families[family].version === 'v2') v2 = true;
+    else v1 = true;
+  }
+  if (v1 && v2) return 'mixed';
+  return v2 ? 'v2' : 'v1';
+}
+
+/** Every family on v1 with one reason: the state before any decision (and after opt-out). */
+export function allFamilies(reason: Reason): Record<Family, FamilyState> {
+  const out = {} as Record<Family, FamilyState>;
+  for (const family of FAMILIES) out[family] = { version: 'v1', reason, loaded: false };
+  return out;
+}
+
+/** True when two snapshots' family maps are equal, so no new snapshot is needed. */
+export function sameFamilies(
+  a: Readonly<Record<Family, FamilyState>>,
+  b: Readonly<Record<Family, FamilyState>>,
+): boolean {
+  return FAMILIES.every((f) => {
+    const x = a[f];
+    const y = b[f];
+    return (
+      x.version === y.version &&
+      x.reason === y.reason &&
+      x.loaded === y.loaded &&
+      x.error === y.error &&
+      x.detail === y.detail
+    );
+  });
+}

@@ -1,0 +1,88 @@
+// Parsing of persisted values. Storage is user-writable and may hold anything (old versions, other
+// scripts, corruption), so every reader validates and falls back to "nothing stored".
+import { type Family, isFamily } from '../families.js';
+import { isThemePreference, type ThemePreference } from '../theme/types.js';
+
+/** One stylesheet the boot snippet links before first paint. `id` is the link's `data-tr` value. */
+export interface BootLink {
+  id: string;
+  href: string;
+  integrity: string;
+}
+
+/**
+ * What the boot snippet needs from the last decision (STORAGE_KEYS.decision): the links to add, and
+ * whether the v1 monolith is among them (its legacy theme class must then be set too).
+ */
+export interface BootCache {
+  v: 1;
+  links: BootLink[];
+  legacy: boolean;
+}
+
+/** Local fallbacks (STORAGE_KEYS.fallback): they hold only while the config version is unchanged. */
+export interface FallbackRecord {
+  configVersion: string;
+  families: Partial<Record<Family, string>>;
+}
+
+function parseJson(raw: string | null): unknown {
+  if (raw === null) return undefined;
+  try {
+    return JSON.parse(raw) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** The stored theme preference, or null when none (or an unknown value) is stored. */
+export function parseThemePreference(raw: string | null): ThemePreference | null {
+  return isThemePreference(raw) ? raw : null;
+}
+
+/** True when the stored flag is exactly '1' (opt-out, notice dismissed). */
+export function parseFlag(raw: string | null): boolean {
+  return raw === '1';
+}
+
+/** The stored boot cache, or null when missing or malformed. */
+export function parseBootCache(raw: string | null): BootCache | null {
+  const value = parseJson(raw);
+  if (!isRecord(value) || value.v !== 1 || !Array.isArray(value.links)) return null;
+  const links: BootLink[] = [];
+  for (const link of value.links as unknown[]) {
+    if (!isRecord(link)) return null;
+    const { id, href, integrity } = link;
+    if (typeof id !== 'string' || typeof href !== 'string' || typeof integrity !== 'string') return null;
+    links.push({ id, href, integrity });
+  }
+  return { v: 1, links, legacy: value.legacy === true };
+}
+
+/** Serialises a boot cache for storage. */
+export function serializeBootCache(cache: BootCache): string {
+  return JSON.stringify(cache);
+}
+
+/**
+ * The stored local fallbacks that still apply to `configVersion`: a fallback recorded under another
+ * config version is dropped (a new config is a new experiment). Unknown families are ignored.
+ */
+export function parseFallbacks(raw: string | null, configVersion: string): Partial<Record<Family, string>> {
+  const value = parseJson(raw);
+  if (!isRecord(value) || value.configVersion !== configVersion || !isRecord(value.families)) return {};
+  const families: Partial<Record<Family, string>> = {};
+  for (const [name, reason] of Object.entries(value.families)) {
+    if (isFamily(name) && typeof reason === 'string') families[name] = reason;
+  }
+  return families;
+}
+
+/** Serialises local fallbacks for storage. */
+export function serializeFallbacks(record: FallbackRecord): string {
+  return JSON.stringify(record);
+}
