@@ -19,6 +19,7 @@ function row(name: string, s: SimulationSummary, ms: number): Record<string, unk
   };
 }
 
+/** Runs the scenarios, prints the table and returns the figures for bench/results/gate.json. */
 export default async function gateBench(ctx: BenchContext): Promise<Record<string, unknown>> {
   const quick = ctx.args.includes('--quick');
   const nullStages = quick ? 100 : 400;

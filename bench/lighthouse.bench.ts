@@ -3,9 +3,9 @@
 import { lighthouseDemo } from '../scripts/lighthouse.js';
 import type { BenchContext } from './run.js';
 
-/** Runs the audit once and returns the score and the core timings. */
+/** Runs the audit three times (`--quick`: once) and returns the median run's score and timings. */
 export default async function lighthouseBench(ctx: BenchContext): Promise<Record<string, unknown>> {
-  const figures = await lighthouseDemo();
+  const figures = await lighthouseDemo({ runs: ctx.args.includes('--quick') ? 1 : 3 });
   ctx.table('Lighthouse mobile (simulated throttling), demo main page', [
     {
       score: figures.performanceScore,

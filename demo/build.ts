@@ -11,7 +11,7 @@ const root = resolve(fileURLToPath(new URL('..', import.meta.url)));
 
 /** The package's public entry points, as `token-rollout`'s exports map them, pointed at the sources. */
 export const PACKAGE_ALIASES: Record<string, string> = {
-  'token-rollout': process.env.TR_TMP_SDK_INDEX ?? join(root, 'src/index.ts'),
+  'token-rollout': join(root, 'src/index.ts'),
   'token-rollout/react': join(root, 'src/react/index.ts'),
   'token-rollout/launchdarkly': join(root, 'src/launchdarkly/index.ts'),
   'token-rollout/boot': join(root, 'src/boot/index.ts'),

@@ -17,7 +17,7 @@ export function initialRolloutState(): RolloutState {
     stage: null,
     bucket: 0,
     configVersion: '',
-    region: null,
+    userKey: '',
     arm: 'v1',
     pageFamilies: FAMILIES,
     families,

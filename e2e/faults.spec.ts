@@ -30,6 +30,9 @@ const SCHEDULED = {
   week2: { percentage: 100, regions: ['all'], startsAt: STARTS2 },
 };
 
+const BUG_LOADED =
+  'rollout.ts: without a manifest, families[f].loaded stays false although the boot snippet\'s v1 sheet applied';
+
 interface Case {
   area: 'flags' | 'tokens' | 'storage' | 'clock' | 'races' | 'collector';
   name: string;
@@ -42,6 +45,8 @@ interface Case {
   /** After `ready` (more faults, flips, races). */
   act?(s: ReliabilityServer, page: Page, context: BrowserContext): Promise<void>;
   expected: Expected;
+  /** A bug in the SDK this case shows (reported to the lead): the case is expected to fail until fixed. */
+  knownBug?: string;
   /** Extra checks after the shared ones. */
   check?(s: ReliabilityServer, page: Page, state: Json, context: BrowserContext): Promise<void>;
 }
@@ -131,17 +136,26 @@ const CASES: Case[] = [
   },
   {
     area: 'flags',
-    name: 'flag server answers malformed JSON',
+    name: 'flag server answers malformed JSON to the poll',
     spec: { flags: ld() },
     setup: async (s) => {
-      s.flagFault = 'malformed';
+      s.flagFault = 'malformed-poll';
+    },
+    expected: every('v1', 'flag-off'),
+  },
+  {
+    area: 'flags',
+    name: 'flag server sends malformed JSON on the stream',
+    spec: { flags: ld() },
+    setup: async (s) => {
+      s.flagFault = 'malformed-stream';
     },
     expected: every('v1', 'flag-off'),
   },
   {
     area: 'flags',
     name: 'SSE stream dropped, flag turned off meanwhile, stream resumed: page goes to v1',
-    spec: { flags: ld(3000) },
+    spec: { flags: ld(3000), prefetchManifest: true },
     act: async (s, page) => {
       await verify(page, v2, []);
       s.flagFault = 'down';
@@ -190,7 +204,7 @@ const CASES: Case[] = [
       ['an array', [ALL_V2]],
       ['a boolean', true],
       ['a stage with a string percentage', { stage: 'go', go: { percentage: '100', regions: ['all'] } }],
-      ['regions as a string', { stage: 'go', go: { percentage: 100, regions: 'all' } }],
+      ['regions as a number', { stage: 'go', go: { percentage: 100, regions: 42 } }],
     ] as const
   ).map(
     ([what, config]): Case => ({
@@ -203,6 +217,17 @@ const CASES: Case[] = [
       },
     }),
   ),
+  {
+    area: 'flags',
+    name: 'a flag change that arrives while the manifest is still loading',
+    knownBug:
+      'rollout.ts reconcileOnce marks every family load-failed ("no token manifest") when it runs before the manifest fetch settled',
+    spec: { flags: staticFlags(null), flipTo: ALL_V2 },
+    setup: async (s) => {
+      s.faults.set('/dist/tokens/manifest.json', { delayMs: 800 });
+    },
+    expected: v2,
+  },
   // ---- token files ---------------------------------------------------------------------------------
   {
     area: 'tokens',
@@ -259,12 +284,14 @@ const CASES: Case[] = [
   {
     area: 'tokens',
     name: 'the manifest is missing (404)',
+    knownBug: BUG_LOADED,
     spec: { flags: staticFlags(ALL_V2), manifest: '/dist/tokens/missing-manifest.json' },
     expected: every('v1', 'load-failed', {}, /manifest .* could not be loaded: HTTP 404/),
   },
   {
     area: 'tokens',
     name: 'the manifest is corrupt (truncated JSON)',
+    knownBug: BUG_LOADED,
     spec: { flags: staticFlags(ALL_V2) },
     setup: async (s) => {
       s.faults.set('/dist/tokens/manifest.json', 'bad-json');
@@ -274,6 +301,7 @@ const CASES: Case[] = [
   {
     area: 'tokens',
     name: 'the manifest has the wrong shape',
+    knownBug: BUG_LOADED,
     spec: { flags: staticFlags(ALL_V2) },
     setup: async (s) => {
       s.faults.set('/dist/tokens/manifest.json', 'wrong-shape');
@@ -418,6 +446,8 @@ const CASES: Case[] = [
   {
     area: 'races',
     name: 'two tabs changing opt-out at once converge on the same value',
+    knownBug:
+      'rollout.ts onStorage uses event.newValue: a late storage event from the other tab overwrites a newer local write',
     spec: { flags: staticFlags(ALL_V2) },
     act: async (s, page, context) => {
       const other = await context.newPage();
@@ -429,8 +459,22 @@ const CASES: Case[] = [
           const r = (window as unknown as RelWindow).rel.rollout;
           await Promise.all(vs.map((v) => r?.setOptOut(v)));
         }, values);
-      await Promise.all([burst(page, [true, false, true]), burst(other, [false, true, false, true])]);
-      await Promise.all([burst(page, [false]), burst(other, [true])]);
+      // Rounds of concurrent changes in both tabs; after each, both tabs must agree with storage.
+      const seen: string[] = [];
+      for (let round = 0; round < 8; round++) {
+        await Promise.all([burst(page, [true, false, round % 2 === 0]), burst(other, [false, true, round % 3 === 0])]);
+        await page.waitForTimeout(250);
+        const views = await Promise.all(
+          [page, other].map((p) =>
+            p.evaluate(() => [
+              (window as unknown as RelWindow).rel.rollout?.getState().optedOut,
+              localStorage.getItem('token-rollout:opt-out') === '1',
+            ]),
+          ),
+        );
+        seen.push(`round ${round}: tab A ${views[0]?.[0]}, tab B ${views[1]?.[0]}, storage ${views[0]?.[1]}`);
+      }
+      expect(seen.filter((line) => !/A (\w+), tab B \1, storage \1$/.test(line))).toEqual([]);
       const final = await page.evaluate(() => localStorage.getItem('token-rollout:opt-out') === '1');
       const expected = final ? every('v1', 'opted-out') : v2;
       await verify(other, expected, otherErrors);
@@ -470,7 +514,7 @@ const CASES: Case[] = [
       await page.waitForTimeout(600);
       const down = await page.evaluate(() => (window as unknown as RelWindow).rel.beacon?.stats());
       expect(down?.queued).toBeLessThanOrEqual(20);
-      expect(down?.queued).toBeGreaterThan(0);
+      // The queue is bounded: the oldest events were dropped (a batch may be in flight, out of the queue).
       expect(down?.dropped).toBeGreaterThanOrEqual(40);
       expect(down?.sent).toBe(0);
       s.collectorUp = true;
@@ -520,6 +564,7 @@ test('control: without token CSS the fixture elements are unstyled, with it they
 
 for (const c of CASES) {
   test(`[${c.area}] ${c.name}`, async ({ page, context }) => {
+    test.fail(c.knownBug !== undefined, c.knownBug);
     const errors = pageErrors(page);
     await c.setup?.(server, page);
     await page.goto(server.pageUrl(c.spec, c.page), { waitUntil: 'domcontentloaded' });

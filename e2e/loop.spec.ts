@@ -83,14 +83,17 @@ test('a v2 regression is caught by the gate, rolled back, and the demo returns t
   // The confidence sequences are tuned for this stage's size (64 users), as a release manager would for
   // a small region; the default (100,000 users) would need far more traffic than a CI run makes.
   const out: string[] = [];
-  const code = await runGateCli(['--collector', origin, '--apply', '--admin', origin, '--target-users', '64'], {
-    stdout: (s) => out.push(s),
-    stderr: (s) => out.push(s),
-    env: {},
-    fetch,
-    now: Date.now,
-    sleep: (ms) => new Promise((done) => setTimeout(done, ms)),
-  });
+  const code = await runGateCli(
+    ['--collector', origin, '--apply', '--admin', origin, '--target-users', '64'],
+    {
+      stdout: (s) => out.push(s),
+      stderr: (s) => out.push(s),
+      env: {},
+      fetch,
+      now: Date.now,
+      sleep: (ms) => new Promise((done) => setTimeout(done, ms)),
+    },
+  );
   expect(code, out.join('\n')).toBe(3);
   expect(out.join('\n')).toMatch(/JS error/);
   const state = (await (await fetch(`${origin}/admin/state`)).json()) as { on: boolean; killed: string[] };
@@ -105,7 +108,7 @@ test('a v2 regression is caught by the gate, rolled back, and the demo returns t
   await expect(demo.locator('link[data-tr^="v2/"]')).toHaveCount(0);
 
   const dashboard = await browser.newPage({ viewport: { width: 1280, height: 900 } });
-  await dashboard.goto(server.urls.dashboard);
+  await dashboard.goto(`${server.urls.dashboard}?targetUsers=64`);
   await expect(dashboard.getByTestId('gate-decision')).toHaveText('Roll back');
   await expect(dashboard.getByTestId('gate-reason')).toContainText('JS error');
   if (!state.on) await expect(dashboard.getByTestId('flag-state')).toHaveAttribute('data-on', 'false');

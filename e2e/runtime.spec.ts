@@ -258,3 +258,21 @@ test('bad calls get a clear error and change nothing', async ({ page }) => {
   expect(await page.evaluate(() => localStorage.getItem('token-rollout:fallback'))).toBeNull();
   expect(await page.evaluate(() => document.documentElement.getAttribute('data-theme'))).toBe('light');
 });
+
+test('a page that declares no family yet keeps its boot links until components register theirs', async ({
+  page,
+}) => {
+  await page.goto(pageUrl(server, { config: JSON.stringify(ALL_V2) }), { waitUntil: 'domcontentloaded' });
+  await ready(page);
+  await page.goto(pageUrl(server, { config: JSON.stringify(ALL_V2), families: 'none' }), {
+    waitUntil: 'domcontentloaded',
+  });
+  const s = await ready(page);
+  expect(s.pageFamilies).toEqual([]);
+  expect(await links(page)).toEqual(CORE_AND(EVERY));
+  await page.evaluate(() =>
+    (window as unknown as { rt: { rollout: { use(f: string): () => void } } }).rt.rollout.use('forms'),
+  );
+  await settle(page, CORE_AND(['forms']));
+  expect((await state(page)).arm).toBe('v2');
+});

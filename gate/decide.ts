@@ -128,6 +128,6 @@ export function compare(rule: MetricRule, v1: Summary, v2: Summary, settings: Co
   const reason =
     needed === null
       ? `estimate ${f(harm)} is not inside the margin ${f(rule.margin)}: more data is not expected to show it`
-      : `at worst ${f(harmHigh)}, margin ${f(rule.margin)}: about ${needed} users in all would show it`;
+      : `at worst ${f(harmHigh)}, margin ${f(rule.margin)}: about ${needed} users with this metric would show it`;
   return { effect, interval, status: { kind: 'pending', usersNeeded: needed, reason } };
 }

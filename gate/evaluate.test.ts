@@ -192,6 +192,25 @@ describe('evaluateGate', () => {
     expect(evaluateGate([], { p1Bugs: 4 }).decision).toMatchObject({ kind: 'rollback', scope: 'flag' });
   });
 
+  it("at 100 % (no v1 users left) compares with the previous stage's v1 users, and says so", () => {
+    const week3 = cohorts([
+      { arm: 'v1', users: 3000, errors: 3, stage: 'week3' },
+      { arm: 'mixed', users: 3000, errors: 3, stage: 'week3' },
+    ]);
+    const week4 = cohorts([{ arm: 'v2', users: 4000, errors: 200, stage: 'week4' }]).map((e) => ({
+      ...e,
+      user: `f${e.user}`,
+      ts: e.ts + 40 * HOUR,
+    }));
+    const report = evaluateGate([...week3, ...week4]);
+    expect(report.stage).toBe('week4');
+    expect(report.control).toEqual({ kind: 'historical', stage: 'week3' });
+    const errors = report.metrics.find((m) => m.metric === 'error-rate')!;
+    expect(errors.v1.n).toBe(3000);
+    expect(errors.v2.n).toBe(4000);
+    expect(report.decision).toMatchObject({ kind: 'rollback', scope: 'flag' });
+  });
+
   it('refuses data without any stage', () => {
     expect(() => evaluateGate([])).toThrow(/no events with a stage/);
   });

@@ -2,6 +2,7 @@
 // span of its own events), so the CLI, the dashboard and the simulation all run the same code.
 import type { MetricEvent } from '../src/metrics/event.js';
 import { aggregateStage, type StageAggregate, stagesIn } from './aggregate.js';
+import { withControl } from './control.js';
 import { type CompareSettings, compare } from './decide.js';
 import { GateInputError } from './events.js';
 import type { FamilyEvidence, GateDecision, GateReport, MetricEvidence } from './report.js';
@@ -135,6 +136,7 @@ export function decideStage(
     metrics,
     families,
     stagesInData,
+    control: { kind: 'concurrent' },
   };
 }
 
@@ -182,7 +184,12 @@ function decideFrom(input: DecisionInput): GateDecision {
     if (!m.inGate || m.status.kind === 'within-margin') continue;
     waiting.push(`${m.label}: ${m.status.reason}`);
     if (m.status.kind === 'pending' && m.status.usersNeeded !== null) {
-      usersNeeded = Math.max(usersNeeded ?? 0, m.status.usersNeeded);
+      // The estimate counts users with a value for this metric (e.g. only users who switched theme);
+      // scale it to all users at the metric's current coverage.
+      const covered = m.v1.n + m.v2.n;
+      const all = input.users.v1 + input.users.v2;
+      const overall = covered > 0 ? Math.ceil((m.status.usersNeeded * all) / covered) : m.status.usersNeeded;
+      usersNeeded = Math.max(usersNeeded ?? 0, overall);
     }
   }
   const smaller = Math.min(input.users.v1, input.users.v2);
@@ -241,5 +248,9 @@ export function evaluateGate(events: readonly MetricEvent[], options: GateOption
       `stage "${options.stage}" has no events; stages in the data: ${stages.length > 0 ? stages.join(', ') : 'none'}`,
     );
   }
-  return decideStage(aggregateStage(events, stage), options, stages);
+  const current = aggregateStage(events, stage);
+  const before = stages.indexOf(stage) - 1;
+  const previous = before >= 0 ? aggregateStage(events, stages[before]!) : null;
+  const { aggregate, control } = withControl(current, previous);
+  return { ...decideStage(aggregate, options, stages), control };
 }

@@ -70,6 +70,11 @@ export function formatReport(report: GateReport): string {
     '',
     `success gate (${report.stage}): ${report.successGate.description} · ${report.successGate.met ? 'met' : 'not met'}`,
     `users: v1 ${report.users.v1} · v2 ${report.users.v2} · opted out ${report.users.optedOut} · outside stage regions ${report.users.outsideRegions} · regions ${report.regions.join(', ') || '–'} · data span ${(report.durationMs / 3_600_000).toFixed(1)} h`,
+    ...(report.control.kind === 'historical'
+      ? [
+          `control: no v1 users in this stage; v1 users of ${report.control.stage} stand in (historical control, weaker)`,
+        ]
+      : []),
     `alpha ${report.alpha.total} split over ${report.alpha.comparisons} comparisons (Bonferroni): ${report.alpha.perComparison.toPrecision(3)} each; sequences tuned for ${report.targetUsers} users; P1 bugs ${report.p1Bugs}`,
     '',
     ...pad([

@@ -1,6 +1,7 @@
 // The gate's output: a decision with its reason, and the evidence behind it (what --json prints and the
 // dashboard shows).
 import type { Family } from '../src/families.js';
+import type { ControlSource } from './control.js';
 import type { MetricStatus } from './decide.js';
 import type { Interval } from './stats/confidence-sequence.js';
 import type { EffectScale } from './stats/effect.js';
@@ -58,4 +59,6 @@ export interface GateReport {
   metrics: MetricEvidence[];
   families: FamilyEvidence[];
   stagesInData: string[];
+  /** Whose v1 users were the control: the stage's own, or an earlier stage's when it has none (100 %). */
+  control: ControlSource;
 }

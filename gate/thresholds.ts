@@ -5,6 +5,7 @@ import type { EffectScale } from './stats/effect.js';
 /** The page-level metrics the gate compares between v2 and v1, per user. */
 export const PAGE_METRICS = ['error-rate', 'fcp', 'conversion', 'memory', 'theme-switch'] as const;
 
+/** One of the page-level comparisons. */
 export type PageMetric = (typeof PAGE_METRICS)[number];
 
 /** How one metric is compared and judged. Thresholds are magnitudes in the harmful direction. */

@@ -153,7 +153,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
       return true;
     }
     if (path === '/api/gate') {
-      await gate(res);
+      await gate(res, url.searchParams);
       return true;
     }
     const built = assets.get(path);

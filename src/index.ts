@@ -1,25 +1,37 @@
-// token-rollout: the browser SDK. Pure decision core and browser effects; never imports Node code.
-
+// token-rollout: the browser SDK. Pure decision core (config, assign, guard rules) and browser effects
+// (rollout: CSS, theme, storage; monitoring: web-vitals, reporters). Never imports Node code.
+// LaunchDarkly's wrapper lives in `token-rollout/launchdarkly`, React in `token-rollout/react`.
 export type { ManifestFile, TokenManifest } from '../tokens/manifest.js';
 export { bucketOf, inRollout } from './assign/bucket.js';
 export { resolveAssignment } from './assign/resolve.js';
 export type { Assignment, AssignmentContext, FamilyDecision, Reason, TokenVersion } from './assign/types.js';
-// The decision core: config, stages, bucketing, assignment (pure functions of data).
 export { parseRolloutConfig } from './config/parse.js';
 export { activeStage } from './config/stage.js';
 export { withSwitches } from './config/switches.js';
 export type { ConfigIssue, ParseResult, RegionRule, RolloutConfig, Stage } from './config/types.js';
 export { CRITICAL_FAMILIES, FAMILIES, type Family, FLAG_KEY, isFamily } from './families.js';
-// Flag sources (LaunchDarkly's wrapper lives in `token-rollout/launchdarkly`).
 export type { FlagSnapshot, FlagSource } from './flags/source.js';
 export { createStaticFlagSource, type StaticFlagSource } from './flags/static.js';
+export { type BudgetOverrides, type Budgets, DEFAULT_BUDGETS, resolveBudgets } from './guard/budgets.js';
+export { type BudgetVerdict, evaluateBudgets, type GuardSamples } from './guard/evaluate.js';
 export { type Arm, METRIC_NAMES, type MetricEvent, type MetricName } from './metrics/event.js';
-export { validateEvent } from './metrics/validate.js';
-// Monitoring: web-vitals, theme switch, errors, memory, local budgets, reporters.
-export { type MonitoringOptions, monitoring } from './monitoring/index.js';
-export { type BeaconReporterOptions, beaconReporter } from './report/beacon.js';
-export { launchDarklyReporter } from './report/launchdarkly.js';
-// The runtime: the one place that wires flags, assignment, storage, CSS, theme and plugins.
+export { hashUserKey } from './metrics/identity.js';
+export { type EventProblem, validateEvent } from './metrics/validate.js';
+export {
+  type MonitoringOptions,
+  type MonitoringPlugin,
+  type MonitoringStatus,
+  monitoring,
+} from './monitoring/index.js';
+export type { MonitorState, MonitorTarget } from './monitoring/target.js';
+export {
+  type BeaconReporter,
+  type BeaconReporterOptions,
+  type BeaconStats,
+  beaconReporter,
+} from './report/beacon.js';
+export { type LaunchDarklyTrack, launchDarklyReporter, metricKeyOf } from './report/launchdarkly.js';
+export type { Reporter } from './report/reporter.js';
 export {
   createTokenRollout,
   type RolloutPlugin,

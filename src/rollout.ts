@@ -269,6 +269,9 @@ export function createTokenRollout(options: TokenRolloutOptions): TokenRollout {
       for (const family of FAMILIES) if (!loadFailures.has(family)) loadFailures.set(family, why);
       return;
     }
+    // No family declared yet (components register theirs in effects): keep the boot links as they are
+    // rather than drop every sheet for a moment.
+    if (pageFamilies().length === 0) return;
     for (;;) {
       const families = effective();
       const plan = planStylesheets(manifest, versionsOf(families), pageFamilies(), base);

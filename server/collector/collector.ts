@@ -283,8 +283,9 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
       return;
     }
     if (path === '/health') {
+      // 503 once the store stopped after a failed fsync, so that a load balancer or monitor notices.
       const { records, ...rest } = store.stats();
-      send(res, 200, { ok: true, events: records, ...rest });
+      send(res, rest.failure === null ? 200 : 503, { ok: rest.failure === null, events: records, ...rest });
       return;
     }
     if (!canRead(req)) {

@@ -164,6 +164,41 @@ describe('event store', () => {
     await again.close();
   });
 
+  it('after a failed fsync, refuses every further append until a restart', async () => {
+    const dir = tempDir();
+    let syncs = 0;
+    const store = await openEventStore({
+      dir,
+      openForAppend: async (path) => {
+        const real = await open(path, 'a');
+        return new Proxy(real, {
+          get(target, prop) {
+            if (prop === 'datasync') {
+              return async () => {
+                if (++syncs === 2)
+                  throw Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
+                return target.datasync();
+              };
+            }
+            const value = Reflect.get(target, prop) as unknown;
+            return typeof value === 'function' ? value.bind(target) : value;
+          },
+        });
+      },
+    });
+    await store.append(range(0, 1));
+    await expect(store.append(range(1, 2))).rejects.toThrow('EIO');
+    await expect(store.append(range(2, 3))).rejects.toThrow(
+      'the event store stopped after a failed fsync (EIO: i/o error, fdatasync); restart it',
+    );
+    await store.close();
+    const { store: again, recovered } = await reopen(dir);
+    expect(recovered.map((e) => e.value)).toContain(0);
+    expect(recovered.map((e) => e.value)).not.toContain(2);
+    await again.append(range(3, 4));
+    await again.close();
+  });
+
   it('refuses a second writer on the same directory, but takes over from a dead one', async () => {
     const dir = tempDir();
     const store = await openEventStore({ dir });

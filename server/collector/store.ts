@@ -38,8 +38,11 @@ export interface EventStore {
   append(events: readonly MetricEvent[]): Promise<void>;
   /** Every acknowledged event, oldest first, read back from disk. */
   events(): AsyncGenerator<MetricEvent>;
-  /** Acknowledged records, segments, committed bytes and group commits (one fdatasync each) so far. */
-  stats(): { records: number; segments: number; bytes: number; syncs: number };
+  /**
+   * Acknowledged records, segments, committed bytes, group commits (one fdatasync each) so far, and the
+   * fsync failure that stopped the store, if any.
+   */
+  stats(): { records: number; segments: number; bytes: number; syncs: number; failure: string | null };
   /** Finishes pending appends, closes the file and releases the directory lock. */
   close(): Promise<void>;
 }
@@ -210,6 +213,7 @@ export async function openEventStore(
   let records = recovery.records;
   let syncs = 0;
   let closed = false;
+  let failed: Error | null = null;
   let queue: Pending[] = [];
   let draining: Promise<void> | null = null;
 
@@ -230,13 +234,20 @@ export async function openEventStore(
         const { bytesWritten } = await handle.write(data, offset, data.length - offset);
         offset += bytesWritten;
       }
-      await handle.datasync();
-      syncs++;
     } catch (error) {
       // Leave no partial group behind, or the next group's first line would be glued to it.
       await handle.truncate(active.bytes).catch(() => {});
       throw error;
     }
+    try {
+      await handle.datasync();
+    } catch (error) {
+      // After a failed fsync Linux may drop the dirty pages and report the next fsync as fine, so no
+      // later acknowledgement could be trusted: refuse every append until a restart re-reads the disk.
+      failed = error instanceof Error ? error : new Error(String(error));
+      throw error;
+    }
+    syncs++;
     active.bytes += data.length;
   }
 
@@ -269,6 +280,11 @@ export async function openEventStore(
     recovery,
     append(events) {
       if (closed) return Promise.reject(new Error('the event store is closed'));
+      if (failed !== null) {
+        return Promise.reject(
+          new Error(`the event store stopped after a failed fsync (${failed.message}); restart it`),
+        );
+      }
       if (events.length === 0) return Promise.resolve();
       const data = Buffer.from(events.map(encodeRecord).join(''), 'utf8');
       return new Promise<void>((resolve, reject) => {
@@ -315,6 +331,7 @@ export async function openEventStore(
         segments: segments.length,
         bytes: segments.reduce((sum, s) => sum + s.bytes, 0),
         syncs,
+        failure: failed === null ? null : failed.message,
       };
     },
     async close() {

@@ -18,12 +18,24 @@ async function getJson<T>(path: string): Promise<T> {
   return (await response.json()) as T;
 }
 
+/** The dashboard's own query options for the gate (`?targetUsers=…&p1Bugs=…`), passed on to /api/gate. */
+function gateQuery(search: string): string {
+  const params = new URLSearchParams(search);
+  const out = new URLSearchParams();
+  for (const name of ['targetUsers', 'p1Bugs', 'alpha', 'minUsers']) {
+    const value = params.get(name);
+    if (value !== null) out.set(name, value);
+  }
+  const text = out.toString();
+  return text ? `?${text}` : '';
+}
+
 /** Reads the flag state, the aggregates and the gate's decision at once. */
-export async function loadSnapshot(): Promise<DashboardSnapshot> {
+export async function loadSnapshot(search = ''): Promise<DashboardSnapshot> {
   const [flags, aggregates, gate] = await Promise.all([
     getJson<FlagState>('/admin/state'),
     getJson<AggregateSummary>('/aggregates'),
-    getJson<GateView>('/api/gate'),
+    getJson<GateView>(`/api/gate${gateQuery(search)}`),
   ]);
   return { flags, aggregates, gate, at: Date.now() };
 }

@@ -39,7 +39,7 @@ function Dashboard() {
   const poll = useCallback(async () => {
     clearTimeout(timer.current);
     try {
-      const next = await loadSnapshot();
+      const next = await loadSnapshot(location.search);
       setSnapshot(next);
       setHistory((h) => appendSample(h, next.at, sampleOf(next)));
       setFailure(null);

@@ -53,6 +53,19 @@ describe('applyAdminChange', () => {
     expect(result.ok && result.changed.map((f) => [f.key, f.version])).toEqual([['design-tokens-v2', 2]]);
   });
 
+  it("patches a stage's components and regions as the engine reads them", () => {
+    const result = applyAdminChange(FLAGS, {
+      kind: 'patch-stage',
+      stage: 'week2',
+      body: { components: ['all-except-critical'], regions: ['all-except-US'] },
+    });
+    expect(result.ok).toBe(true);
+    if (!result.ok) return;
+    const config = parseRolloutConfig(main(result.changed).variations[1]);
+    expect(config.ok && config.config.stages[1]?.families).toHaveLength(7);
+    expect(config.ok && config.config.stages[1]?.regions).toEqual({ kind: 'all-except', codes: ['US'] });
+  });
+
   it('does nothing (no version bump) when the flag is already in the asked state', () => {
     expect(applyAdminChange(FLAGS, { kind: 'flag', body: { on: true } })).toEqual({ ok: true, changed: [] });
   });

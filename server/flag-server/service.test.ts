@@ -233,9 +233,19 @@ describe('admin API', () => {
     await admin('POST', '/admin/flag', { on: false });
     const file = JSON.parse(await readFile(join(dir, 'data', STATE_FILE), 'utf8'));
     expect(file.flags['design-tokens-v2'].on).toBe(false);
+    // Only changed flags are kept: an edit to another definition file still applies after a restart.
+    expect(Object.keys(file.flags)).toEqual(['design-tokens-v2']);
+    const formsFile = join(dir, 'flags', 'design-tokens-v2.forms.json');
+    const forms = JSON.parse(await readFile(formsFile, 'utf8'));
+    await writeFile(formsFile, JSON.stringify({ ...forms, on: false }));
     await server.close();
     server = await startFlagServer({ flagsDir: join(dir, 'flags'), dataDir: join(dir, 'data') });
-    expect(server.service.state()).toMatchObject({ on: false, activeStage: 'week3', version: 3 });
+    expect(server.service.state()).toMatchObject({
+      on: false,
+      activeStage: 'week3',
+      version: 3,
+      killed: ['forms'],
+    });
     await admin('POST', '/admin/flag', { on: true });
     expect(server.service.state()).toMatchObject({ on: true, version: 4 });
   });
@@ -264,6 +274,25 @@ describe('admin API', () => {
 });
 
 describe('flag definitions', () => {
+  it('serves an invalid rollout config (apps fall back to v1) but logs where it is wrong', async () => {
+    const file = join(dir, 'flags', 'design-tokens-v2.json');
+    const flag = JSON.parse(await readFile(file, 'utf8'));
+    flag.variations[1].week1.percentage = 'five';
+    await writeFile(file, JSON.stringify(flag));
+    const lines: string[] = [];
+    const other = await startFlagServer({
+      flagsDir: join(dir, 'flags'),
+      dataDir: join(dir, 'd3'),
+      log: (l) => lines.push(l),
+    });
+    try {
+      expect(lines.join('\n')).toMatch(/warning: the rollout config is invalid at \$\.week1\.percentage/);
+      expect(other.service.state().errors[0]?.path).toBe('$.week1.percentage');
+    } finally {
+      await other.close();
+    }
+  });
+
   it('names the file and field of a broken definition', async () => {
     await writeFile(
       join(dir, 'flags', 'broken.json'),

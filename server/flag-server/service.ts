@@ -2,12 +2,13 @@
 // flag definitions evaluated by the Node server SDK, plus a small admin API that changes them live.
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { join } from 'node:path';
 import type { LDContext } from '@launchdarkly/node-server-sdk';
 import { type AdminChange, applyAdminChange, type FlagState, flagState } from './admin.js';
 import { type FlagDefinition, loadFlagDefinitions } from './definitions.js';
 import { createEvaluator } from './evaluator.js';
 import { corsHeaders, HttpError, readBody, readJson, sendJson } from './http.js';
-import { readPersistedFlags, writePersistedFlags } from './persist.js';
+import { readPersistedFlags, STATE_FILE, writePersistedFlags } from './persist.js';
 import { diffEvents, type Stream, writeEvent } from './streams.js';
 
 export interface FlagServiceOptions {
@@ -74,7 +75,17 @@ export async function createFlagService(options: FlagServiceOptions): Promise<Fl
   const now = options.now ?? Date.now;
   const byKey = new Map<string, FlagDefinition>();
   for (const flag of await loadFlagDefinitions(options.flagsDir)) byKey.set(flag.key, flag);
-  for (const flag of await readPersistedFlags(options.dataDir)) byKey.set(flag.key, flag);
+  // Only flags changed through the admin API are persisted, so edits to other files in flagsDir still apply.
+  const overridden = new Set<string>();
+  for (const flag of await readPersistedFlags(options.dataDir)) {
+    byKey.set(flag.key, flag);
+    overridden.add(flag.key);
+  }
+  if (overridden.size > 0) {
+    log(
+      `flags ${[...overridden].join(', ')} come from ${join(options.dataDir, STATE_FILE)} (admin changes); delete it to use ${options.flagsDir} again`,
+    );
+  }
   const evaluator = await createEvaluator([...byKey.values()]);
   const streams = new Set<Stream>();
   const events: unknown[] = [];
@@ -87,6 +98,10 @@ export async function createFlagService(options: FlagServiceOptions): Promise<Fl
   heartbeat.unref();
 
   const flags = () => [...byKey.values()];
+  for (const issue of flagState(flags(), now()).errors) {
+    // Served anyway (apps fall back to v1 with 'invalid-config'), but the developer should know why.
+    log(`warning: the rollout config is invalid at ${issue.path}: ${issue.message}`);
+  }
 
   async function broadcast(): Promise<void> {
     await Promise.all(
@@ -113,9 +128,16 @@ export async function createFlagService(options: FlagServiceOptions): Promise<Fl
       if (result.changed.length > 0) {
         const next = new Map(byKey);
         for (const flag of result.changed) next.set(flag.key, flag);
+        const keys = new Set([...overridden, ...result.changed.map((f) => f.key)]);
         // Disk first: a change that cannot be persisted is not applied at all.
-        await writePersistedFlags(options.dataDir, [...next.values()]);
-        for (const flag of result.changed) byKey.set(flag.key, flag);
+        await writePersistedFlags(
+          options.dataDir,
+          [...keys].flatMap((k) => next.get(k) ?? []),
+        );
+        for (const flag of result.changed) {
+          byKey.set(flag.key, flag);
+          overridden.add(flag.key);
+        }
         await evaluator.upsert(result.changed);
         await broadcast();
         log(`admin: ${change.kind} → ${result.changed.map((f) => `${f.key}@${f.version}`).join(', ')}`);

@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { gateOptionsFrom } from './gate-endpoint.js';
+import { type GateReportLike, gateViewOf } from './gate-view.js';
+import { sampleOf } from './samples.js';
+
+const metric = (
+  overrides: Partial<GateReportLike['metrics'][number]>,
+): GateReportLike['metrics'][number] => ({
+  metric: 'error-rate',
+  label: 'users with a JS error',
+  scale: 'absolute',
+  worse: 'higher',
+  v1: { n: 40 },
+  v2: { n: 38 },
+  estimate: 0.02,
+  interval: { lower: 0.01, upper: 0.03 },
+  trigger: 0.005,
+  status: { kind: 'rollback', reason: 'shown worse' },
+  ...overrides,
+});
+
+describe('the gate as the dashboard shows it', () => {
+  it('says what a flag rollback does and shows rates in points with a signed trigger', () => {
+    const view = gateViewOf({
+      stage: 'week1',
+      decision: { kind: 'rollback', scope: 'flag', reasons: ['users with a JS error: shown worse'] },
+      metrics: [
+        metric({}),
+        metric({
+          metric: 'conversion',
+          label: 'users who converted',
+          worse: 'lower',
+          trigger: 0.001,
+          estimate: null,
+          interval: null,
+          status: { kind: 'insufficient', reason: 'needs 30 users per arm' },
+        }),
+      ],
+    });
+    expect(view.decision).toBe('rollback');
+    expect(view.reason).toBe('turn the flag off: users with a JS error: shown worse');
+    const [errors, conversion] = view.comparisons;
+    expect(errors).toMatchObject({
+      id: 'error-rate',
+      unit: 'pp',
+      estimate: 2,
+      lower: 1,
+      upper: 3,
+      threshold: 0.5,
+    });
+    expect(errors?.n).toEqual({ v1: 40, v2: 38 });
+    // Conversion is harmed when it drops: its trigger is negative; no data shows as nulls, not zeros.
+    expect(conversion).toMatchObject({ threshold: -0.1, estimate: null, lower: null, upper: null });
+  });
+
+  it('names the families a family rollback kills, and the next stage of an advance', () => {
+    const kill = gateViewOf({
+      stage: 'week2',
+      decision: { kind: 'rollback', scope: 'families', families: ['forms'], reasons: ['forms errors'] },
+      metrics: [],
+    });
+    expect(kill.reason).toBe('kill forms: forms errors');
+    const advance = gateViewOf({
+      stage: 'week1',
+      decision: { kind: 'advance', nextStage: 'week2', reasons: ['success gate met'] },
+      metrics: [],
+    });
+    expect(advance.reason).toBe('advance to week2: success gate met');
+  });
+
+  it('turns each comparison into chart samples (estimate, bounds, trigger)', () => {
+    const view = gateViewOf({
+      stage: 'week1',
+      decision: { kind: 'hold', reasons: ['more data'] },
+      metrics: [
+        metric({ metric: 'fcp', scale: 'relative', estimate: 0.05, interval: { lower: -0.02, upper: 0.12 } }),
+      ],
+    });
+    const sample = sampleOf({
+      gate: view,
+      aggregates: {
+        events: 3,
+        arms: [{ arm: 'v1', users: 1, sessions: 2, events: 3 }],
+        rates: [],
+        metrics: [],
+        fallbacks: [],
+      },
+    });
+    expect(sample).toMatchObject({ 'sessions:v1': 2, 'fcp:estimate': 5, 'fcp:lower': -2, 'fcp:upper': 12 });
+  });
+
+  it('reads the gate options a release manager puts in the dashboard URL', () => {
+    expect(gateOptionsFrom(new URLSearchParams('targetUsers=64&p1Bugs=3&alpha=0.1&minUsers=50'))).toEqual({
+      targetUsers: 64,
+      p1Bugs: 3,
+      alpha: 0.1,
+      minUsersPerArm: 50,
+    });
+    expect(gateOptionsFrom(new URLSearchParams('targetUsers=zero&alpha=2'))).toEqual({});
+  });
+});
