@@ -59,14 +59,7 @@ async function createRollout(): Promise<TokenRollout> {
       monitoring({
         userKey: identity.key,
         manifest: config.manifest,
-        reporters: [
-          beaconReporter({
-            url: config.collectUrl,
-            window,
-            sendBeacon: (url: string, data: string) => navigator.sendBeacon(url, data),
-          }),
-          launchDarklyReporter(flags),
-        ],
+        reporters: [beaconReporter({ url: config.collectUrl, window }), launchDarklyReporter(flags)],
       }),
     ],
   });

@@ -154,16 +154,21 @@ test('screenshots of the demo and the dashboard, light and dark', async ({ brows
   const dir = join(process.cwd(), 'docs/screenshots');
   mkdirSync(dir, { recursive: true });
   for (const theme of ['light', 'dark'] as const) {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, colorScheme: theme });
+    // Tall enough for the whole store, so the fixed notice sits at the bottom as a visitor sees it.
+    const context = await browser.newContext({ viewport: { width: 1280, height: 1640 }, colorScheme: theme });
     const demo = await context.newPage();
     await demo.goto(`${server.urls.demo}?user=${EARLY}&region=AU`);
     await expect(demo.getByTestId('debug').getByText('yes', { exact: true })).toBeVisible();
     await expect(demo.locator('html')).toHaveAttribute('data-theme', theme);
+    await expect(demo.getByTestId('notice')).toBeVisible();
     await demo.getByTestId('add-trail-pack').click();
-    await demo.screenshot({ path: join(dir, `demo-${theme}.png`), fullPage: true });
+    await expect(demo.locator('.toast')).toHaveCount(0, { timeout: 6000 });
+    await demo.screenshot({ path: join(dir, `demo-${theme}.png`) });
     const dashboard = await context.newPage();
+    await dashboard.setViewportSize({ width: 1280, height: 900 });
     await dashboard.goto(`${server.urls.dashboard}?theme=${theme}`);
     await expect(dashboard.getByTestId('gate-decision')).toBeVisible();
+    await dashboard.waitForTimeout(2500); // a second poll, so the live charts have two points
     await dashboard.screenshot({ path: join(dir, `dashboard-${theme}.png`), fullPage: true });
     await context.close();
   }

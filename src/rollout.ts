@@ -125,6 +125,15 @@ export function createTokenRollout(options: TokenRolloutOptions): TokenRollout {
   const errors = new Set<string>();
   let loadedIds = new Set<string>();
   let legacyLoaded = doc.querySelector('link[data-tr="v1"]') !== null;
+  /** Settles once the manifest is known (parsed, or failed): a decision made earlier waits for it. */
+  let manifestSettled = false;
+  let settleManifest = () => {};
+  const manifestKnown = new Promise<void>((resolve) => {
+    settleManifest = () => {
+      manifestSettled = true;
+      resolve();
+    };
+  });
   let settled = false;
   let destroyed = false;
 
@@ -263,6 +272,10 @@ export function createTokenRollout(options: TokenRolloutOptions): TokenRollout {
 
   /** Loads what the decision needs, feeds failures back (those families go to v1), then drops the rest. */
   const reconcileOnce = async () => {
+    // A decision made while the manifest is still being fetched waits for it (rather than record
+    // "no manifest" failures that would hold every family on v1 for the session).
+    if (!manifestSettled) await manifestKnown;
+    if (destroyed) return;
     if (!manifest) {
       // Without a manifest no v2 file can be located: v2 decisions stay on v1, saying why.
       const why = [...errors].find((e) => e.startsWith('token manifest')) ?? 'no token manifest';
@@ -437,11 +450,13 @@ export function createTokenRollout(options: TokenRolloutOptions): TokenRollout {
     }
   };
 
-  const manifestReady = loadManifest().then(() => {
-    // Without boot links (no snippet, first visit without bootstrap) the page is unstyled: apply
-    // the best decision now rather than wait for the flags. With boot links, keep them until then.
-    if (!destroyed && (loader.present().size === 0 || options.bootstrap)) return reconcile();
-  });
+  const manifestReady = loadManifest()
+    .finally(settleManifest)
+    .then(() => {
+      // Without boot links (no snippet, first visit without bootstrap) the page is unstyled: apply
+      // the best decision now rather than wait for the flags. With boot links, keep them until then.
+      if (!destroyed && (loader.present().size === 0 || options.bootstrap)) return reconcile();
+    });
 
   let signalDestroyed = () => {};
   const destroyedSignal = new Promise<RolloutState>((resolve) => {

@@ -47,7 +47,13 @@ export function Chart({
       cursor: { drag: { x: false, y: false } },
       scales: {
         // At least a minute of axis, so the first samples do not stretch over a meaningless range.
-        x: { time: true, range: (_u, min, max) => (max - min < 60 ? [max - 60, max + 1] : [min, max]) },
+        x: {
+          time: true,
+          range: (_u, min, max) => {
+            const end = Number.isFinite(max) ? max : Date.now() / 1000;
+            return Number.isFinite(min) && end - min >= 60 ? [min, end] : [end - 60, end + 1];
+          },
+        },
       },
       axes: [
         { stroke: ink, grid, ticks: grid },
@@ -62,7 +68,7 @@ export function Chart({
           dash: s.dash,
           fill: s.fill,
           spanGaps: true,
-          points: { show: false },
+          points: { show: true, size: 5 },
         })),
       ],
       bands: band ? [{ series: [band.upper, band.lower], fill: band.fill }] : [],

@@ -1,0 +1,169 @@
+// createTokenRollout in Node with a minimal fake DOM: the races between the flag source and a
+// manifest that is still being fetched.
+import { describe, expect, it } from 'vitest';
+import type { TokenManifest } from '../tokens/manifest.js';
+import { FAMILIES } from './families.js';
+import type { FlagSnapshot, FlagSource } from './flags/source.js';
+import { createTokenRollout } from './rollout.js';
+import { createMemoryStorage } from './storage/safe.js';
+
+const MANIFEST: TokenManifest = {
+  schema: 1,
+  themes: ['light', 'dark'],
+  files: [
+    { family: 'all', version: 'v1', file: 'v1/all.css', bytes: 1, gzipBytes: 1, integrity: 'sha384-a' },
+    { family: 'core', version: 'v2', file: 'v2/core.css', bytes: 1, gzipBytes: 1, integrity: 'sha384-b' },
+    ...FAMILIES.map((family) => ({
+      family,
+      version: 'v2' as const,
+      file: `v2/${family}.css`,
+      bytes: 1,
+      gzipBytes: 1,
+      integrity: 'sha384-c',
+    })),
+  ],
+  tokens: { count: 1 },
+} as TokenManifest;
+
+const ALL_V2 = { stage: 'week1', week1: { percentage: 100, regions: ['all'] } };
+
+/** Just enough of a document for the runtime: <html>, <head>, and links that load on the next task. */
+function fakeDom() {
+  const links: Array<EventTarget & Record<string, unknown>> = [];
+  const attrs = new Map<string, string>();
+  const classes = new Set<string>();
+  const win = Object.assign(new EventTarget(), {
+    setTimeout: (fn: () => void, ms: number) => setTimeout(fn, ms),
+    clearTimeout: (id: ReturnType<typeof setTimeout>) => clearTimeout(id),
+    performance: { now: () => performance.now() },
+  });
+  const linkEl = () => {
+    const a = new Map<string, string>();
+    const el: EventTarget & Record<string, unknown> = Object.assign(new EventTarget(), {
+      sheet: null,
+      isConnected: false,
+      getAttribute: (n: string) => a.get(n) ?? null,
+      setAttribute: (n: string, v: string) => a.set(n, v),
+      remove: () => {
+        const i = links.indexOf(el);
+        if (i >= 0) links.splice(i, 1);
+        el.isConnected = false;
+      },
+    });
+    return el;
+  };
+  const head = {
+    insertBefore(el: EventTarget & Record<string, unknown>) {
+      links.push(el);
+      el.isConnected = true;
+      setTimeout(() => el.dispatchEvent(new Event('load')), 0);
+    },
+  };
+  const doc = {
+    baseURI: 'https://app.test/page',
+    defaultView: win,
+    head,
+    documentElement: {
+      getAttribute: (n: string) => attrs.get(n) ?? null,
+      setAttribute: (n: string, v: string) => attrs.set(n, v),
+      classList: {
+        contains: (c: string) => classes.has(c),
+        add: (c: string) => classes.add(c),
+        remove: (c: string) => classes.delete(c),
+      },
+    },
+    querySelector: () => null,
+    querySelectorAll: () => [...links],
+    createElement: () => linkEl(),
+  };
+  return { document: doc as unknown as Document, window: win as unknown as Window, links };
+}
+
+/** A flag source whose start-up answer and later changes the test drives. */
+function drivenFlags() {
+  const listeners = new Set<(s: FlagSnapshot) => void>();
+  const initial: FlagSnapshot = { config: null, switches: {}, origin: 'default' };
+  let current = initial;
+  let answer: (s: FlagSnapshot) => void = () => {};
+  const started = new Promise<FlagSnapshot>((resolve) => {
+    answer = resolve;
+  });
+  const source: FlagSource = {
+    ready: () => started,
+    current: () => current,
+    subscribe(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    close: () => listeners.clear(),
+  };
+  const change = (config: unknown) => {
+    current = { config, switches: {}, origin: 'live' };
+    for (const l of listeners) l(current);
+  };
+  return { source, change, answer: (config: unknown) => answer({ config, switches: {}, origin: 'live' }) };
+}
+
+function deferredManifest() {
+  let respond: (r: { ok: boolean; status: number; json(): Promise<unknown> }) => void = () => {};
+  const response = new Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>((resolve) => {
+    respond = resolve;
+  });
+  return { fetch: () => response, respond };
+}
+
+const tick = () => new Promise((resolve) => setTimeout(resolve, 0));
+
+describe('createTokenRollout with a manifest URL', () => {
+  it('a flag change that arrives while the manifest is being fetched is applied once it arrives', async () => {
+    const dom = fakeDom();
+    const flags = drivenFlags();
+    const manifest = deferredManifest();
+    const rollout = createTokenRollout({
+      flags: flags.source,
+      user: { key: 'user-1', region: 'AU' },
+      manifest: 'https://cdn.test/tokens/manifest.json',
+      storage: createMemoryStorage(),
+      ...dom,
+      fetch: manifest.fetch,
+    });
+    flags.change(ALL_V2);
+    await tick();
+    flags.answer(ALL_V2);
+    await tick();
+    manifest.respond({ ok: true, status: 200, json: async () => MANIFEST });
+    const state = await rollout.ready;
+    for (const family of FAMILIES) {
+      expect(state.families[family]).toMatchObject({ version: 'v2', reason: 'in-rollout', loaded: true });
+    }
+    expect(state.errors).toEqual([]);
+    expect(dom.links.map((l) => (l.getAttribute as (n: string) => string)('data-tr')).sort()).toEqual(
+      ['v2/core', ...FAMILIES.map((f) => `v2/${f}`)].sort(),
+    );
+    rollout.destroy();
+  });
+
+  it('a manifest that fails to load still leaves every family on v1 with reason load-failed', async () => {
+    const dom = fakeDom();
+    const flags = drivenFlags();
+    const manifest = deferredManifest();
+    const rollout = createTokenRollout({
+      flags: flags.source,
+      user: { key: 'user-1', region: 'AU' },
+      manifest: 'https://cdn.test/tokens/manifest.json',
+      storage: createMemoryStorage(),
+      ...dom,
+      fetch: manifest.fetch,
+    });
+    flags.change(ALL_V2);
+    await tick();
+    flags.answer(ALL_V2);
+    manifest.respond({ ok: false, status: 404, json: async () => null });
+    const state = await rollout.ready;
+    for (const family of FAMILIES) {
+      expect(state.families[family]).toMatchObject({ version: 'v1', reason: 'load-failed' });
+      expect(state.families[family].error).toMatch(/token manifest .* could not be loaded: HTTP 404/);
+    }
+    rollout.destroy();
+  });
+});
