@@ -62,7 +62,8 @@ const config: RollupOptions[] = [
   {
     input: 'bin/cli.ts',
     // The CLI bundles the project's own Node code; packages stay external (installed as dependencies).
-    external: (id) => !id.startsWith('.') && !id.startsWith('/') && !id.startsWith('\0') && !id.startsWith('virtual:'),
+    external: (id) =>
+      !id.startsWith('.') && !id.startsWith('/') && !id.startsWith('\0') && !id.startsWith('virtual:'),
     plugins: [bootIife(), ts()],
     output: { file: 'dist/cli.js', format: 'es', banner: '#!/usr/bin/env node' },
   },

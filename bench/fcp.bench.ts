@@ -17,7 +17,11 @@ import type { BenchContext } from './run.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 // Lighthouse's mobile "slow 4G" applied by DevTools throttling (lighthouse-core/config/constants.js).
-const SLOW_4G = { latency: 562.5, downloadThroughput: (1474.56 * 1024) / 8, uploadThroughput: (675 * 1024) / 8 };
+const SLOW_4G = {
+  latency: 562.5,
+  downloadThroughput: (1474.56 * 1024) / 8,
+  uploadThroughput: (675 * 1024) / 8,
+};
 const CPU_RATE = 4;
 
 function quantile(values: number[], q: number): number {
@@ -77,14 +81,25 @@ export default async function fcp(ctx: BenchContext) {
     },
   });
   const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined),
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run', '--disable-gpu'],
+    executablePath:
+      process.env.CHROMIUM_PATH || (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined),
+    args: [
+      '--no-sandbox',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+      '--disable-gpu',
+    ],
   });
   const samples: Record<string, number[]> = { v1: [], v2: [], 'v2-sdk': [] };
   try {
     for (let i = 0; i < loads + 1; i++) {
       for (const variant of Object.keys(samples)) {
-        const context = await browser.newContext({ viewport: { width: 412, height: 823 }, deviceScaleFactor: 1 });
+        const context = await browser.newContext({
+          viewport: { width: 412, height: 823 },
+          deviceScaleFactor: 1,
+        });
         const tab = await context.newPage();
         const cdp = await context.newCDPSession(tab);
         await cdp.send('Network.enable');
@@ -98,7 +113,9 @@ export default async function fcp(ctx: BenchContext) {
               const entry = performance.getEntriesByName('first-contentful-paint')[0];
               if (entry) resolve(entry.startTime);
               else
-                new PerformanceObserver((list) => resolve(list.getEntries()[0]?.startTime ?? Number.NaN)).observe({
+                new PerformanceObserver((list) =>
+                  resolve(list.getEntries()[0]?.startTime ?? Number.NaN),
+                ).observe({
                   type: 'paint',
                   buffered: true,
                 });
@@ -119,19 +136,31 @@ export default async function fcp(ctx: BenchContext) {
   const v2Sdk = median('v2-sdk');
   const result = {
     loads,
-    profile: { cpuSlowdown: CPU_RATE, network: 'slow 4G (562.5 ms RTT, 1.47 Mbps down)', viewport: '412x823' },
+    profile: {
+      cpuSlowdown: CPU_RATE,
+      network: 'slow 4G (562.5 ms RTT, 1.47 Mbps down)',
+      viewport: '412x823',
+    },
     v1MedianMs: Math.round(v1),
     v2MedianMs: Math.round(v2),
     v2WithSdkMedianMs: Math.round(v2Sdk),
     ratioV2V1: Number((v2 / v1).toFixed(3)),
     sdkCostMs: Math.round(v2Sdk - v2),
     sdkCostShare: Number(((v2Sdk - v2) / v2).toFixed(3)),
-    p95: { v1: Math.round(quantile(samples.v1 ?? [], 0.95)), v2: Math.round(quantile(samples.v2 ?? [], 0.95)) },
+    p95: {
+      v1: Math.round(quantile(samples.v1 ?? [], 0.95)),
+      v2: Math.round(quantile(samples.v2 ?? [], 0.95)),
+    },
     goals: { ratioV2V1: 0.8, v2MedianMs: 1000, sdkCostShare: 0.05 },
   };
   ctx.table(`FCP, mobile profile, ${loads} loads each (median ms)`, [
     { page: 'v1 monolith', medianMs: result.v1MedianMs, p95Ms: result.p95.v1 },
-    { page: 'v2 core + 8 families', medianMs: result.v2MedianMs, p95Ms: result.p95.v2, ratioV2V1: result.ratioV2V1 },
+    {
+      page: 'v2 core + 8 families',
+      medianMs: result.v2MedianMs,
+      p95Ms: result.p95.v2,
+      ratioV2V1: result.ratioV2V1,
+    },
     { page: 'v2 + boot snippet + SDK', medianMs: result.v2WithSdkMedianMs, sdkCostMs: result.sdkCostMs },
   ]);
   return result;

@@ -70,9 +70,9 @@ export function App({
           <section className="hero" aria-labelledby="hero-title">
             <h1 id="hero-title">Gear for the long way round</h1>
             <p className="lead">Light, repairable kit for multi-day walks. Free shipping over $150.</p>
-            <p className="tr-feedback alert alert-warning">
+            <div className="tr-feedback alert alert-warning">
               Winter sale: 15% off rain wear until Sunday. <InfoPopover />
-            </p>
+            </div>
           </section>
           <ProductGrid products={PRODUCTS} onAdd={add} onQuickView={setQuickView} />
           <CompareTable products={PRODUCTS} />

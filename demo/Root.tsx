@@ -11,13 +11,19 @@ export function Root({
   rollout,
   identity,
   onSwitch,
+  onHydrated,
 }: {
   rollout: TokenRollout | null;
   identity: Identity | null;
   onSwitch: (next: Identity) => void;
+  /** Called once hydration is done: only then may the root be given new props. */
+  onHydrated?: () => void;
 }) {
   const [hydrated, setHydrated] = useState(false);
-  useEffect(() => setHydrated(true), []);
+  useEffect(() => {
+    setHydrated(true);
+    onHydrated?.();
+  }, [onHydrated]);
   const frozen = useMemo(
     () => (rollout ? frozenView(rollout, initialRolloutState()) : staticRollout(initialRolloutState())),
     [rollout],

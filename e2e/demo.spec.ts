@@ -138,12 +138,23 @@ test('raising the percentage brings a later user onto v2; regions outside the st
   await expect(familyRow(demo, 'buttons')).toContainText('outside-percentage');
 });
 
-test('checkout reports a purchase that the dashboard counts', async ({ browser }) => {
-  const demo = await openDemo(browser, EARLY);
+test('checkout reports a purchase that the dashboard counts, under a strict CSP with no errors', async ({
+  browser,
+}) => {
+  const problems: string[] = [];
+  const demo = await browser.newPage();
+  demo.on('pageerror', (error) => problems.push(error.message));
+  demo.on('console', (message) => {
+    if (message.type() === 'error') problems.push(message.text());
+  });
+  const response = await demo.goto(`${server.urls.demo}?user=${EARLY}&region=AU`);
+  expect(response?.headers()['content-security-policy']).toContain("script-src 'nonce-");
+  await expect(demo.getByTestId('debug').getByText('yes', { exact: true })).toBeVisible();
   await demo.getByTestId('add-ridge-tent').click();
   await expect(demo.getByTestId('cart-total')).toHaveText('$349.00');
   await demo.getByTestId('pay').click();
   await expect(demo.getByTestId('paid')).toContainText('$349.00');
+  expect(problems).toEqual([]);
   await demo.goto('about:blank'); // pagehide: the beacon flushes
   const dashboard = await openDashboard(browser);
   await expect(dashboard.locator('tr[data-arm="mixed"]')).toBeVisible();

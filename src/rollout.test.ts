@@ -28,8 +28,16 @@ const MANIFEST: TokenManifest = {
 const ALL_V2 = { stage: 'week1', week1: { percentage: 100, regions: ['all'] } };
 
 /** Just enough of a document for the runtime: <html>, <head>, and links that load on the next task. */
+interface FakeLink extends EventTarget {
+  sheet: null;
+  isConnected: boolean;
+  getAttribute(name: string): string | null;
+  setAttribute(name: string, value: string): void;
+  remove(): void;
+}
+
 function fakeDom() {
-  const links: Array<EventTarget & Record<string, unknown>> = [];
+  const links: FakeLink[] = [];
   const attrs = new Map<string, string>();
   const classes = new Set<string>();
   const win = Object.assign(new EventTarget(), {
@@ -39,11 +47,13 @@ function fakeDom() {
   });
   const linkEl = () => {
     const a = new Map<string, string>();
-    const el: EventTarget & Record<string, unknown> = Object.assign(new EventTarget(), {
+    const el: FakeLink = Object.assign(new EventTarget(), {
       sheet: null,
       isConnected: false,
       getAttribute: (n: string) => a.get(n) ?? null,
-      setAttribute: (n: string, v: string) => a.set(n, v),
+      setAttribute: (n: string, v: string) => {
+        a.set(n, v);
+      },
       remove: () => {
         const i = links.indexOf(el);
         if (i >= 0) links.splice(i, 1);
@@ -53,7 +63,7 @@ function fakeDom() {
     return el;
   };
   const head = {
-    insertBefore(el: EventTarget & Record<string, unknown>) {
+    insertBefore(el: FakeLink) {
       links.push(el);
       el.isConnected = true;
       setTimeout(() => el.dispatchEvent(new Event('load')), 0);
@@ -137,7 +147,7 @@ describe('createTokenRollout with a manifest URL', () => {
       expect(state.families[family]).toMatchObject({ version: 'v2', reason: 'in-rollout', loaded: true });
     }
     expect(state.errors).toEqual([]);
-    expect(dom.links.map((l) => (l.getAttribute as (n: string) => string)('data-tr')).sort()).toEqual(
+    expect(dom.links.map((l) => l.getAttribute('data-tr')).sort()).toEqual(
       ['v2/core', ...FAMILIES.map((f) => `v2/${f}`)].sort(),
     );
     rollout.destroy();

@@ -5,7 +5,7 @@
 import type { TokenManifest } from '../tokens/manifest.js';
 import { resolveAssignment } from './assign/resolve.js';
 import type { Assignment, FamilyDecision } from './assign/types.js';
-import { parseRolloutConfig } from './config/parse.js';
+import { parseRolloutConfigForRuntime } from './config/parse.js';
 import { withSwitches } from './config/switches.js';
 import type { ParseResult } from './config/types.js';
 import { createSheetLoader, type SheetLoader } from './css/loader.js';
@@ -154,7 +154,7 @@ export function createTokenRollout(options: TokenRolloutOptions): TokenRollout {
       );
       return { assignment: overrideBootstrap(options.bootstrap, optedOut, fallbacks), configErrors: [] };
     }
-    const parsed = parseRolloutConfig(snapshot.config);
+    const parsed = parseRolloutConfigForRuntime(snapshot.config);
     const input: ParseResult = parsed.ok
       ? { ...parsed, config: withSwitches(parsed.config, snapshot.switches) }
       : parsed;

@@ -124,11 +124,15 @@ function warnShrinking(stages: readonly Stage[], paths: readonly string[], sink:
 }
 
 /** Reads the config object (what sits under the flag key, or the bare object). */
+/** A check over the parsed stages that only adds warnings (kept out of the browser runtime's bundle). */
+type StageLint = (stages: readonly Stage[], paths: readonly string[], sink: IssueSink) => void;
+
 function parseBody(
   body: Record<string, unknown>,
   base: string,
   flagKey: string,
   sink: IssueSink,
+  lint?: StageLint,
 ): RolloutConfig | undefined {
   const at = (key: string) => childPath(base, key);
   const { enabled = true, stage, salt = flagKey, version, killed = [], families, stages } = body;
@@ -173,7 +177,7 @@ function parseBody(
   }
   const killedFamilies = parseFamilies(killed, at('killed'), sink);
   if (sink.errors.length > 0) return undefined;
-  warnShrinking(parsed, paths, sink);
+  lint?.(parsed, paths, sink);
   const config: Omit<RolloutConfig, 'version'> = {
     flagKey,
     salt: salt as string,
@@ -187,7 +191,7 @@ function parseBody(
 }
 
 /** The whole parse; may throw only on values no JSON parser produces (getters, proxies). */
-function parse(json: unknown): ParseResult {
+function parse(json: unknown, lint?: StageLint): ParseResult {
   const sink: IssueSink = { errors: [], warnings: [] };
   let flagKey = FLAG_KEY;
   let base = '$';
@@ -215,7 +219,7 @@ function parse(json: unknown): ParseResult {
       body,
     );
   }
-  const config = isObject(body) ? parseBody(body, base, flagKey, sink) : undefined;
+  const config = isObject(body) ? parseBody(body, base, flagKey, sink, lint) : undefined;
   return config
     ? { ok: true, config, warnings: sink.warnings }
     : { ok: false, errors: sink.errors, warnings: sink.warnings };
@@ -226,8 +230,21 @@ function parse(json: unknown): ParseResult {
  * extended form. Returns the typed config, or every error with its JSON path; warnings either way. Never throws.
  */
 export function parseRolloutConfig(json: unknown): ParseResult {
+  return parseSafely(json, warnShrinking);
+}
+
+/**
+ * The same parse for the browser runtime, which never shows warnings: the same result except that the
+ * cross-stage warnings (shrinking stages, dates out of order) are not computed, so their code (and the
+ * ISO code list walk they need) stays out of the SDK bundle.
+ */
+export function parseRolloutConfigForRuntime(json: unknown): ParseResult {
+  return parseSafely(json);
+}
+
+function parseSafely(json: unknown, lint?: StageLint): ParseResult {
   try {
-    return parse(json);
+    return parse(json, lint);
   } catch (error) {
     // Values from a flag service are plain JSON; an app may still hand us an object whose getters throw.
     const reason = error instanceof Error ? error.message : 'unreadable value';
