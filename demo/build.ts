@@ -2,7 +2,7 @@
 // esbuild. The SDK is imported by its package names, mapped here to the sources, as an app sees them.
 // `tsx demo/build.ts` writes dist/demo/; the dev server bundles in memory at start.
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { build, type Plugin, transform } from 'esbuild';
@@ -154,6 +154,8 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const outDir = join(root, 'dist/demo');
   const built = await buildDemo();
   mkdirSync(outDir, { recursive: true });
+  // Scripts are content-hashed: drop the previous build's so that only this one's remain.
+  for (const name of readdirSync(outDir)) if (name.endsWith('.js')) rmSync(join(outDir, name));
   for (const [name, text] of built.app.scripts) writeFileSync(join(outDir, name), text);
   writeFileSync(join(outDir, 'styles.css'), built.css);
   writeFileSync(join(outDir, 'storefront.html'), built.html);

@@ -9,7 +9,7 @@ import { parseRolloutConfigForRuntime } from './config/parse.js';
 import { withSwitches } from './config/switches.js';
 import type { ParseResult } from './config/types.js';
 import { createSheetLoader, type SheetLoader } from './css/loader.js';
-import { parseManifest } from './css/manifest.js';
+import { fetchManifest, type ManifestFetch, parseManifest } from './css/manifest.js';
 import { originOf } from './css/origin.js';
 import { bootCacheFor, type PlannedSheet, planStylesheets } from './css/plan.js';
 import { FAMILIES, type Family, FLAG_KEY, isFamily } from './families.js';
@@ -57,7 +57,7 @@ export interface TokenRolloutOptions {
   /** Clock for stage schedules (default `Date.now`). */
   now?: () => number;
   /** Fetch for the manifest URL (default: the window's). */
-  fetch?: (url: string) => Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
+  fetch?: ManifestFetch;
   plugins?: readonly RolloutPlugin[];
 }
 
@@ -438,16 +438,12 @@ export function createTokenRollout(options: TokenRolloutOptions): TokenRollout {
     }
     const url = new URL(options.manifest, doc.baseURI).href;
     base = options.tokenBase ? new URL(options.tokenBase, doc.baseURI).href : url;
-    try {
-      const fetcher = options.fetch ?? ((u: string) => win.fetch(u, { credentials: 'same-origin' }));
-      const response = await fetcher(url);
-      if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      const parsed = parseManifest(await response.json(), url);
-      if (parsed.ok) manifest = parsed.manifest;
-      else errors.add(parsed.error);
-    } catch (error) {
-      errors.add(`token manifest ${url} could not be loaded: ${errorText(error)}`);
-    }
+    const parsed = await fetchManifest(
+      options.fetch ?? ((u: string) => win.fetch(u, { credentials: 'same-origin' })),
+      url,
+    );
+    if (parsed.ok) manifest = parsed.manifest;
+    else errors.add(parsed.error);
   };
 
   const manifestReady = loadManifest()

@@ -42,3 +42,22 @@ export function parseManifest(json: unknown, source: string): ManifestResult {
   const count = typeof tokens?.count === 'number' ? tokens.count : 0;
   return { ok: true, manifest: { schema: 1, themes, files, tokens: { count } } };
 }
+
+/** What fetching the manifest needs: `window.fetch`, or a test's stand-in. */
+export type ManifestFetch = (
+  url: string,
+) => Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
+
+/** Fetches and checks the manifest at `url`; never rejects. Shared by the rollout and monitoring. */
+export async function fetchManifest(fetcher: ManifestFetch, url: string): Promise<ManifestResult> {
+  try {
+    const response = await fetcher(url);
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    return parseManifest(await response.json(), url);
+  } catch (error) {
+    return {
+      ok: false,
+      error: `token manifest ${url} could not be loaded: ${error instanceof Error ? error.message : String(error)}`,
+    };
+  }
+}

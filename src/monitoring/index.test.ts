@@ -341,7 +341,7 @@ describe('monitoring', () => {
     plugin(rollout.target);
     await new Promise((resolve) => setTimeout(resolve, 0));
     expect(plugin.status().problems).toEqual([
-      'token manifest /m.json: HTTP 404 (the CSS size budget is not checked)',
+      'token manifest /m.json could not be loaded: HTTP 404 (the CSS size budget is not checked)',
     ]);
     expect(rollout.fallbacks).toEqual([]);
   });

@@ -2,7 +2,7 @@
 // guards the local budgets (falling back to v1 when one is exceeded), and feeds the reporters.
 import { onCLS, onFCP, onINP, onLCP, onTTFB } from 'web-vitals';
 import type { TokenManifest } from '../../tokens/manifest.js';
-import { parseManifest } from '../css/manifest.js';
+import { fetchManifest, type ManifestFetch } from '../css/manifest.js';
 import { FAMILIES, type Family } from '../families.js';
 import { type BudgetOverrides, resolveBudgets } from '../guard/budgets.js';
 import { v2CssBytes } from '../guard/css-bytes.js';
@@ -30,7 +30,7 @@ export interface MonitoringWindow extends EventTarget, MemoryEnv {
   crypto?: SessionCrypto;
   localStorage?: KeyValueStorage;
   /** Used only to fetch the manifest when `manifest` is a URL. */
-  fetch?: (url: string) => Promise<{ ok: boolean; status: number; json(): Promise<unknown> }>;
+  fetch?: ManifestFetch;
 }
 
 /** Timers, injectable so tests can run the clock by hand. */
@@ -214,15 +214,17 @@ export function monitoring(options: MonitoringOptions = {}): MonitoringPlugin {
       cleanups.push(() => {
         stopped = true;
       });
-      void loadManifest(win, source).then((result) => {
-        if (stopped) return;
-        if (!result.ok) {
-          status.problems.push(`${result.error} (the CSS size budget is not checked)`);
-          return;
-        }
-        manifest = result.manifest;
-        if (settled) guardPage(state);
-      });
+      void fetchManifest((url) => (win.fetch ? win.fetch(url) : globalThis.fetch(url)), source).then(
+        (result) => {
+          if (stopped) return;
+          if (!result.ok) {
+            status.problems.push(`${result.error} (the CSS size budget is not checked)`);
+            return;
+          }
+          manifest = result.manifest;
+          if (settled) guardPage(state);
+        },
+      );
     }
 
     emit('page-view', 1);
@@ -287,23 +289,6 @@ export function monitoring(options: MonitoringOptions = {}): MonitoringPlugin {
     };
   };
   return Object.assign(plugin, { status: () => ({ ...status }) });
-}
-
-/** Fetches and checks the manifest; never rejects. */
-async function loadManifest(
-  win: MonitoringWindow,
-  url: string,
-): Promise<{ ok: true; manifest: TokenManifest } | { ok: false; error: string }> {
-  try {
-    const response = await (win.fetch ? win.fetch(url) : globalThis.fetch(url));
-    if (!response.ok) return { ok: false, error: `token manifest ${url}: HTTP ${response.status}` };
-    return parseManifest(await response.json(), url);
-  } catch (error) {
-    return {
-      ok: false,
-      error: `token manifest ${url}: ${error instanceof Error ? error.message : String(error)}`,
-    };
-  }
 }
 
 function globalTimers(): MonitoringTimers {
