@@ -37,8 +37,10 @@ export async function startServices(
   });
   const server = createServer(async (req, res) => {
     try {
-      if (await flags.handle(req, res)) return;
+      // The collector first: the flag service answers every path under /events/ (LaunchDarkly's
+      // event routes), which would swallow the collector's GET /events/export.
       if (await collector.handle(req, res)) return;
+      if (await flags.handle(req, res)) return;
       res.writeHead(404, { 'content-type': 'text/plain' }).end(`no route for ${req.method} ${req.url}`);
     } catch (error) {
       if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
