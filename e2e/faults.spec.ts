@@ -32,7 +32,7 @@ const SCHEDULED = {
 
 const LD_STREAM_PARSE = /^SyntaxError: Unexpected end of JSON input$/;
 const BUG_LOADED =
-  'rollout.ts: without a manifest, families[f].loaded stays false although the boot snippet\'s v1 sheet applied';
+  "rollout.ts: without a manifest, families[f].loaded stays false although the boot snippet's v1 sheet applied";
 
 interface Case {
   area: 'flags' | 'tokens' | 'storage' | 'clock' | 'races' | 'collector';
@@ -194,7 +194,7 @@ const CASES: Case[] = [
     name: 'flag value of the wrong type (a string) from the real server',
     spec: withLd(),
     setup: async (s) => {
-      await s.useFlags('v2-for-everyone');
+      await s.serveFlags('v2-for-everyone');
     },
     expected: every('v1', 'invalid-config'),
     check: async (_s, _page, state) => {
@@ -206,7 +206,7 @@ const CASES: Case[] = [
     name: 'flag value of the wrong type (a number) from the real server',
     spec: withLd(),
     setup: async (s) => {
-      await s.useFlags(42);
+      await s.serveFlags(42);
     },
     expected: every('v1', 'invalid-config'),
   },
@@ -215,7 +215,7 @@ const CASES: Case[] = [
     name: 'kill switch of the wrong type (the string "off") is ignored, not fatal',
     spec: withLd(),
     setup: async (s) => {
-      await s.useFlags(ALL_V2, { forms: 'off' });
+      await s.serveFlags(ALL_V2, { forms: 'off' });
     },
     expected: v2,
   },
@@ -358,7 +358,8 @@ const CASES: Case[] = [
     spec: { flags: staticFlags(ALL_V2) },
     setup: async (_s, page) =>
       seedStorage(page, {
-        'token-rollout:decision': '{"v":1,"links":[{"id":"v2/core","href":42},null,{"id":"x"}],"legacy":"yes"',
+        'token-rollout:decision':
+          '{"v":1,"links":[{"id":"v2/core","href":42},null,{"id":"x"}],"legacy":"yes"',
         'token-rollout:theme': 'purple',
         'token-rollout:opt-out': 'true',
         'token-rollout:fallback': '{"configVersion":"rel-1","families":{"forms":42,"nope":"fcp"}}',
@@ -391,6 +392,42 @@ const CASES: Case[] = [
       }),
     expected: v2,
   },
+  ...(
+    [
+      ['garbage', '\u0000{not json', every('v1', 'flag-off')],
+      [
+        'a config of the wrong type',
+        JSON.stringify({ flagKey: 'design-tokens-v2', config: 'yes', switches: {}, savedAt: 1 }),
+        every('v1', 'invalid-config'),
+      ],
+      [
+        'a switch of the wrong type (the whole cache is dropped)',
+        JSON.stringify({
+          flagKey: 'design-tokens-v2',
+          config: ALL_V2,
+          switches: { forms: 'off' },
+          savedAt: 1,
+        }),
+        every('v1', 'flag-off'),
+      ],
+      [
+        'a valid config (served from the cache)',
+        JSON.stringify({ flagKey: 'design-tokens-v2', config: ALL_V2, switches: {}, savedAt: 1 }),
+        v2,
+      ],
+    ] as const
+  ).map(
+    ([what, cached, expected]): Case => ({
+      area: 'storage',
+      name: `flag server down and the cached flags hold ${what}`,
+      spec: withLd(),
+      setup: async (s, page) => {
+        s.flagFault = 'down';
+        await seedStorage(page, { 'token-rollout:flags': cached });
+      },
+      expected,
+    }),
+  ),
   // ---- clock skew around a stage's startsAt ------------------------------------------------------------
   ...(
     [
@@ -422,7 +459,8 @@ const CASES: Case[] = [
         const r = (window as unknown as RelWindow).rel.rollout;
         const order = ['dark', 'light', 'system', 'dark', 'light'] as const;
         const calls: Array<Promise<number>> = [];
-        for (let i = 0; i < 50; i++) calls.push(r?.setTheme(order[(i * 7) % 5] ?? 'light') ?? Promise.resolve(0));
+        for (let i = 0; i < 50; i++)
+          calls.push(r?.setTheme(order[(i * 7) % 5] ?? 'light') ?? Promise.resolve(0));
         calls.push(r?.setTheme('dark') ?? Promise.resolve(0));
         await Promise.all(calls);
       });
@@ -484,7 +522,10 @@ const CASES: Case[] = [
       // Rounds of concurrent changes in both tabs; after each, both tabs must agree with storage.
       const seen: string[] = [];
       for (let round = 0; round < 8; round++) {
-        await Promise.all([burst(page, [true, false, round % 2 === 0]), burst(other, [false, true, round % 3 === 0])]);
+        await Promise.all([
+          burst(page, [true, false, round % 2 === 0]),
+          burst(other, [false, true, round % 3 === 0]),
+        ]);
         await page.waitForTimeout(250);
         const views = await Promise.all(
           [page, other].map((p) =>
@@ -572,7 +613,7 @@ test.beforeEach(async () => {
   server.flagFault = 'ok';
   server.collectorUp = true;
   server.requests.length = 0;
-  await server.useFlags(ALL_V2);
+  await server.serveFlags(ALL_V2);
 });
 
 test('control: without token CSS the fixture elements are unstyled, with it they are styled', async ({

@@ -30,7 +30,12 @@ const stage = fc.record(
     percentage: maybe(fc.oneof(fc.integer({ min: -10, max: 110 }), fc.double())),
     regions: maybe(fc.array(region, { maxLength: 4 })),
     components: maybe(fc.oneof(fc.array(component, { maxLength: 4 }), component)),
-    startsAt: maybe(fc.oneof(fc.date().map((d) => (Number.isNaN(d.getTime()) ? '' : d.toISOString())), fc.string())),
+    startsAt: maybe(
+      fc.oneof(
+        fc.date().map((d) => (Number.isNaN(d.getTime()) ? '' : d.toISOString())),
+        fc.string(),
+      ),
+    ),
     monitorEvery: maybe(fc.integer({ min: -5, max: 2000 })),
   },
   { requiredKeys: [] },
@@ -308,7 +313,11 @@ const storedDecision = fc.oneof(
   fc.string(),
   fc.jsonValue().map((v) => JSON.stringify(v)),
   fc
-    .record({ v: fc.oneof(fc.constant(1), fc.jsonValue()), links: fc.array(linkLike, { maxLength: 5 }), legacy: fc.jsonValue() })
+    .record({
+      v: fc.oneof(fc.constant(1), fc.jsonValue()),
+      links: fc.array(linkLike, { maxLength: 5 }),
+      legacy: fc.jsonValue(),
+    })
     .map((v) => JSON.stringify(v)),
   fc.array(linkLike, { maxLength: 5 }).map((links) => JSON.stringify({ v: 1, legacy: false, links })),
 );
@@ -331,9 +340,9 @@ describe("the boot snippet's stored values (property, node:vm)", () => {
           expect(link.rel).toBe('stylesheet');
           expect(link.crossOrigin).toBe('anonymous');
           expect(link.nonce).toBe('n0');
-          expect(cache.links.some((l) => l.href === link.href && String(l.id) === link.attrs['data-tr'])).toBe(
-            true,
-          );
+          expect(
+            cache.links.some((l) => l.href === link.href && String(l.id) === String(link.attrs['data-tr'])),
+          ).toBe(true);
         }
       }),
       { numRuns: 5000 },

@@ -32,9 +32,7 @@ export function reject(sink: IssueSink, path: string, what: string, value: unkno
 }
 
 /** True for a plain JSON object (not null, not an array). */
-export function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export { isRecord as isObject } from '../json.js';
 
 /** Reads a list that may also be written as a single string (`"all"` for `["all"]`). */
 export function asList(value: unknown): unknown[] | undefined {

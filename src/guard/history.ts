@@ -1,5 +1,6 @@
 // The guard's window of samples, persisted so that evidence spans page loads (FCP comes once per load).
 // It belongs to one config version: a new config is a new experiment and starts from nothing.
+import { parseJson } from '../json.js';
 import type { Budgets } from './budgets.js';
 
 /** Storage key of the guard's window. */
@@ -40,13 +41,7 @@ export function parseHistory(
   windowMs: number,
 ): GuardHistory {
   const empty = emptyHistory(configVersion);
-  if (raw === null) return empty;
-  let value: unknown;
-  try {
-    value = JSON.parse(raw);
-  } catch {
-    return empty;
-  }
+  const value = parseJson(raw);
   if (typeof value !== 'object' || value === null) return empty;
   const record = value as Record<string, unknown>;
   if (record.v !== 1 || record.configVersion !== configVersion) return empty;

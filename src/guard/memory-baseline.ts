@@ -1,4 +1,5 @@
 // The user's v1 memory baseline: recorded while the page is all-v1, compared against on v2.
+import { parseJson } from '../json.js';
 
 /** Storage key of the v1 memory samples. */
 export const MEMORY_BASELINE_KEY = 'token-rollout:memory-v1';
@@ -8,14 +9,9 @@ export const BASELINE_SAMPLES = 9;
 
 /** Reads the stored v1 samples (bytes); malformed entries are ignored. */
 export function parseBaselineSamples(raw: string | null): number[] {
-  if (raw === null) return [];
-  try {
-    const value: unknown = JSON.parse(raw);
-    if (!Array.isArray(value)) return [];
-    return value.filter((n): n is number => typeof n === 'number' && Number.isFinite(n) && n > 0);
-  } catch {
-    return [];
-  }
+  const value = parseJson(raw);
+  if (!Array.isArray(value)) return [];
+  return value.filter((n): n is number => typeof n === 'number' && Number.isFinite(n) && n > 0);
 }
 
 /** The samples with `bytes` added, keeping the latest BASELINE_SAMPLES. */

@@ -10,6 +10,7 @@ import {
   writeCachedSnapshot,
 } from '../flags/snapshot.js';
 import type { FlagSnapshot, FlagSource } from '../flags/source.js';
+import { isRecord as isJsonRecord } from '../json.js';
 import type { KeyValueStorage } from '../storage/storage.js';
 import { checkClient, type LDClientLike, type LDClientV3, type LDContextLike, sdkMajor } from './client.js';
 
@@ -36,9 +37,7 @@ const defaultTimer = (callback: () => void, ms: number) => {
   return () => clearTimeout(id);
 };
 
-function isRecord(value: unknown): value is LDContextLike {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+const isRecord = isJsonRecord as (value: unknown) => value is LDContextLike;
 
 /** The context with the rollout's attributes set (on the `user` kind of a multi-kind context). */
 export function withAttributes(

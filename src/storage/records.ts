@@ -1,6 +1,7 @@
 // Parsing of persisted values. Storage is user-writable and may hold anything (old versions, other
 // scripts, corruption), so every reader validates and falls back to "nothing stored".
 import { type Family, isFamily } from '../families.js';
+import { isRecord, parseJson } from '../json.js';
 import { isThemePreference, type ThemePreference } from '../theme/types.js';
 
 /** One stylesheet the boot snippet links before first paint. `id` is the link's `data-tr` value. */
@@ -24,19 +25,6 @@ export interface BootCache {
 export interface FallbackRecord {
   configVersion: string;
   families: Partial<Record<Family, string>>;
-}
-
-function parseJson(raw: string | null): unknown {
-  if (raw === null) return undefined;
-  try {
-    return JSON.parse(raw) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** The stored theme preference, or null when none (or an unknown value) is stored. */
