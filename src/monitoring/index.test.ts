@@ -154,6 +154,31 @@ describe('monitoring', () => {
     expect(typeof plugin).toBe('function');
   });
 
+  it('holds events recorded before the first settled decision and stamps them with its stage and arm', () => {
+    const { events, rollout, vitals } = setup({
+      initial: { ready: false, stage: null, configVersion: '', families: familiesWith([]) },
+    });
+    vitals.fire('TTFB', 80);
+    vitals.fire('FCP', 900);
+    expect(events).toEqual([]); // nothing leaves with a stage the page never ran with
+    rollout.set({ ready: true, stage: 'week1', configVersion: 'c1', families: familiesWith(['buttons']) });
+    const early = events.filter((e) => ['page-view', 'ttfb', 'fcp'].includes(e.name));
+    expect(early.map((e) => e.name)).toEqual(['page-view', 'ttfb', 'fcp']);
+    for (const e of early) expect(e).toMatchObject({ stage: 'week1', configVersion: 'c1', arm: 'mixed' });
+  });
+
+  it('sends held events on pagehide when the decision never settled', () => {
+    const { events, vitals, win } = setup({
+      initial: { ready: false, stage: null, configVersion: '', families: familiesWith([]) },
+    });
+    vitals.fire('FCP', 900);
+    win.dispatchEvent(new Event('pagehide'));
+    expect(events.map((e) => [e.name, e.stage])).toEqual([
+      ['page-view', null],
+      ['fcp', null],
+    ]);
+  });
+
   it('emits page-view and one exposure per page family, every event valid and without the user key', () => {
     const { events, rollout } = setup();
     rollout.set({ stage: 'week1' }); // a later state change exposes nothing again

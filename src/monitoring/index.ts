@@ -131,14 +131,14 @@ export function monitoring(options: MonitoringOptions = {}): MonitoringPlugin {
       configVersion: state.configVersion,
       region: normalizeRegion(state.region ?? undefined),
     });
-    const emit = (name: MetricName, value: number | string, extras?: EventExtras) => {
+    const send = (name: MetricName, value: number | string, ts: number, extras?: EventExtras) => {
       // Opted-out users are excluded from metrics: only the opt-out itself is reported.
       if (state.optedOut && name !== 'opt-out') return;
       // Error messages and labels are free text: the user key must not leave the page through them either.
       const freeText = name === 'js-error' || name === 'conversion';
       const detail =
         freeText && extras?.detail && key ? extras.detail.split(key).join('[user]') : extras?.detail;
-      const event = createEvent(name, value, context(), { user, session }, now(), { ...extras, detail });
+      const event = createEvent(name, value, context(), { user, session }, ts, { ...extras, detail });
       status.events++;
       options.onEvent?.(event);
       for (const reporter of reporters) {
@@ -149,6 +149,23 @@ export function monitoring(options: MonitoringOptions = {}): MonitoringPlugin {
         }
       }
     };
+    // Events recorded before the first settled decision (page-view, FCP, TTFB usually) wait for it, so
+    // they carry the stage, config version and arm the page actually ran with (the gate compares arms
+    // per stage); they keep their own timestamps. A page left before that sends them as they are.
+    let settled = false;
+    const early: Array<() => void> = [];
+    const emit = (name: MetricName, value: number | string, extras?: EventExtras) => {
+      const ts = now();
+      if (settled || name === 'opt-out') send(name, value, ts, extras);
+      else early.push(() => send(name, value, ts, extras));
+    };
+    const flushEarly = () => {
+      for (const record of early.splice(0)) record();
+    };
+    // Capture: at the target, capturing listeners run first, so these reach the beacon reporter's queue
+    // before its own pagehide listener sends it.
+    win.addEventListener('pagehide', flushEarly, { capture: true });
+    cleanups.push(() => win.removeEventListener('pagehide', flushEarly, { capture: true }));
 
     const guard = budgets
       ? createGuard({
@@ -173,7 +190,6 @@ export function monitoring(options: MonitoringOptions = {}): MonitoringPlugin {
       : undefined;
     // Samples taken before the first settled decision (FCP usually) wait for it: until then the page's
     // config version and families are not final, and a sample must count against the right ones.
-    let settled = false;
     const pending: Array<() => void> = [];
     const guarded = (record: () => void) => {
       if (!guard) return;
@@ -194,6 +210,10 @@ export function monitoring(options: MonitoringOptions = {}): MonitoringPlugin {
     const onState = (next: MonitorState, previous: MonitorState | undefined) => {
       state = next;
       if (previous && next.optedOut !== previous.optedOut) emit('opt-out', next.optedOut ? 1 : 0);
+      if (next.ready !== false && !settled) {
+        settled = true;
+        flushEarly();
+      }
       if (next.ready !== false && !next.optedOut) {
         for (const { family, version } of expose(next.families, pageFamilies(next))) {
           emit('exposure', 1, { family, arm: version });
@@ -201,10 +221,7 @@ export function monitoring(options: MonitoringOptions = {}): MonitoringPlugin {
       }
       if (next.ready !== false) {
         guardPage(next);
-        if (!settled) {
-          settled = true;
-          for (const record of pending.splice(0)) record();
-        }
+        for (const record of pending.splice(0)) record();
       }
     };
 
