@@ -31,9 +31,6 @@ const SCHEDULED = {
 };
 
 const LD_STREAM_PARSE = /^SyntaxError: Unexpected end of JSON input$/;
-const BUG_LOADED =
-  "rollout.ts: without a manifest, families[f].loaded stays false although the boot snippet's v1 sheet applied";
-
 interface Case {
   area: 'flags' | 'tokens' | 'storage' | 'clock' | 'races' | 'collector';
   name: string;
@@ -297,8 +294,6 @@ const CASES: Case[] = [
   {
     area: 'tokens',
     name: 'v2 files blocked by the Content-Security-Policy',
-    knownBug:
-      'css/loader.ts watch(): Chromium gives a CSP-blocked <link> a (locked) sheet at once, so `link.sheet !== null` counts it as loaded; v1 is pruned and the page is unstyled',
     spec: { flags: staticFlags(ALL_V2), noNonce: true },
     page: { csp: 'block-v2' },
     expected: every('v1', 'load-failed', {}, /blocked|integrity|network/),
@@ -306,14 +301,12 @@ const CASES: Case[] = [
   {
     area: 'tokens',
     name: 'the manifest is missing (404)',
-    knownBug: BUG_LOADED,
     spec: { flags: staticFlags(ALL_V2), manifest: '/dist/tokens/missing-manifest.json' },
     expected: every('v1', 'load-failed', {}, /manifest .* could not be loaded: HTTP 404/),
   },
   {
     area: 'tokens',
     name: 'the manifest is corrupt (truncated JSON)',
-    knownBug: BUG_LOADED,
     spec: { flags: staticFlags(ALL_V2) },
     setup: async (s) => {
       s.faults.set('/dist/tokens/manifest.json', 'bad-json');
@@ -323,7 +316,6 @@ const CASES: Case[] = [
   {
     area: 'tokens',
     name: 'the manifest has the wrong shape',
-    knownBug: BUG_LOADED,
     spec: { flags: staticFlags(ALL_V2) },
     setup: async (s) => {
       s.faults.set('/dist/tokens/manifest.json', 'wrong-shape');
@@ -506,8 +498,6 @@ const CASES: Case[] = [
   {
     area: 'races',
     name: 'two tabs changing opt-out at once converge on the same value',
-    knownBug:
-      'rollout.ts onStorage uses event.newValue: a late storage event from the other tab overwrites a newer local write',
     spec: { flags: staticFlags(ALL_V2) },
     act: async (s, page, context) => {
       const other = await context.newPage();

@@ -111,7 +111,10 @@ describe('admin state under kill -9 (child process)', () => {
       expect(file.schema).toBe(1);
       const fileVersion = file.flags['design-tokens-v2']?.version ?? 0;
       // Restart on the same data and compare with what was acknowledged.
+      const tempsBefore = (await readdir(dataDir)).filter((f) => f.endsWith('.tmp')).length;
       const restarted = await start(flagsDir, dataDir);
+      // The start-up removed the temp files the kill left behind (the new server has not written yet).
+      expect((await readdir(dataDir)).filter((f) => f.endsWith('.tmp'))).toEqual([]);
       const state = (await (await fetch(`${restarted.url}/admin/state`)).json()) as FlagState;
       // A state is identified by every flag's version (kill switches are flags of their own).
       const versions = (x: FlagState) => Object.fromEntries(x.flags.map((f) => [f.key, f.version]));
@@ -134,7 +137,7 @@ describe('admin state under kill -9 (child process)', () => {
       if (same) expect(strip(state)).toEqual(strip(same));
       else expect(total(state)).toBeGreaterThan(lastAcked);
       report.push(
-        `round ${round}: ${acked.length} acked of ${sent} sent, restart at Σv${total(state)} (last ack Σv${lastAcked})`,
+        `round ${round}: ${acked.length} acked of ${sent} sent, ${tempsBefore} temp files removed at restart, restart at Σv${total(state)} (last ack Σv${lastAcked})`,
       );
       await kill(restarted.child);
     }

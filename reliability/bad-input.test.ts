@@ -366,15 +366,17 @@ describe("the boot snippet's stored values (property, node:vm)", () => {
     );
   });
 
-  // BUG (reported): the snippet links any string href from storage, with no or an invalid integrity, so a
-  // tampered cache loads unverified CSS from any origin before the runtime (and its allowlist) starts.
-  // Fix: in snippet.ts skip items whose integrity does not match /^sha(256|384|512)-/ (and whose href
-  // is not same-origin or relative). This test fails today by design (`it.fails`); drop `.fails` with the fix.
-  it.fails('only links entries with a valid SRI integrity (fails until the snippet checks it)', () => {
+  // Fixed bug: the snippet linked any string href from storage, with no or an invalid integrity, so a
+  // tampered cache loaded unverified CSS from any origin before the runtime (and its allowlist) started.
+  // It now skips items without a valid SRI integrity or whose href is not relative or same-origin.
+  it('only links entries with a valid SRI integrity and a same-origin href', () => {
     fc.assert(
       fc.property(fc.array(linkLike, { maxLength: 5 }), (links) => {
         const out = runSnippet({ 'token-rollout:decision': JSON.stringify({ v: 1, legacy: false, links }) });
-        for (const link of out.links) expect(link.integrity ?? '').toMatch(SRI);
+        for (const link of out.links) {
+          expect(link.integrity ?? '').toMatch(SRI);
+          expect(new URL(String(link.href), 'https://app.test/page').origin).toBe('https://app.test');
+        }
       }),
       { numRuns: 2000 },
     );

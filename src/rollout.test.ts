@@ -6,6 +6,7 @@ import { FAMILIES } from './families.js';
 import type { FlagSnapshot, FlagSource } from './flags/source.js';
 import { createTokenRollout } from './rollout.js';
 import { createMemoryStorage } from './storage/safe.js';
+import { STORAGE_KEYS } from './storage/storage.js';
 
 const MANIFEST: TokenManifest = {
   schema: 1,
@@ -86,7 +87,15 @@ function fakeDom() {
     querySelectorAll: () => [...links],
     createElement: () => linkEl(),
   };
-  return { document: doc as unknown as Document, window: win as unknown as Window, links };
+  /** Adds a link as the boot snippet would, before the runtime starts. */
+  const bootLink = (id: string, state: 'loaded' | 'error') => {
+    const el = linkEl();
+    el.setAttribute('data-tr', id);
+    el.setAttribute('data-tr-state', state);
+    links.push(el);
+    el.isConnected = true;
+  };
+  return { document: doc as unknown as Document, window: win as unknown as Window, links, bootLink };
 }
 
 /** A flag source whose start-up answer and later changes the test drives. */
@@ -174,6 +183,58 @@ describe('createTokenRollout with a manifest URL', () => {
       expect(state.families[family]).toMatchObject({ version: 'v1', reason: 'load-failed' });
       expect(state.families[family].error).toMatch(/token manifest .* could not be loaded: HTTP 404/);
     }
+    rollout.destroy();
+  });
+
+  it("with no usable manifest, the boot snippet's loaded v1 sheet is reported loaded", async () => {
+    const dom = fakeDom();
+    dom.bootLink('v1', 'loaded');
+    const flags = drivenFlags();
+    const manifest = deferredManifest();
+    const rollout = createTokenRollout({
+      flags: flags.source,
+      user: { key: 'user-1', region: 'AU' },
+      manifest: 'https://cdn.test/tokens/manifest.json',
+      storage: createMemoryStorage(),
+      ...dom,
+      fetch: manifest.fetch,
+    });
+    flags.answer(ALL_V2);
+    manifest.respond({ ok: true, status: 200, json: async () => ({ schema: 1 }) });
+    const state = await rollout.ready;
+    for (const family of FAMILIES) {
+      expect(state.families[family]).toMatchObject({ version: 'v1', reason: 'load-failed', loaded: true });
+    }
+    rollout.destroy();
+  });
+});
+
+describe('createTokenRollout: storage events from other tabs', () => {
+  it('re-reads storage rather than trust a late event.newValue', async () => {
+    const dom = fakeDom();
+    const flags = drivenFlags();
+    const storage = createMemoryStorage();
+    const rollout = createTokenRollout({
+      flags: flags.source,
+      user: { key: 'user-1', region: 'AU' },
+      manifest: MANIFEST,
+      storage,
+      ...dom,
+    });
+    flags.answer(ALL_V2);
+    await rollout.ready;
+    const storageEvent = (key: string, newValue: string | null) =>
+      dom.window.dispatchEvent(Object.assign(new Event('storage'), { key, newValue }));
+    // The other tab opted out, then this tab opted in again (newer) before the event arrived.
+    await rollout.setOptOut(false);
+    storageEvent(STORAGE_KEYS.optOut, '1');
+    expect(rollout.getState().optedOut).toBe(false);
+    storage.setItem(STORAGE_KEYS.optOut, '1');
+    storageEvent(STORAGE_KEYS.optOut, null);
+    expect(rollout.getState().optedOut).toBe(true);
+    storage.setItem(STORAGE_KEYS.theme, 'dark');
+    storageEvent(STORAGE_KEYS.theme, 'light');
+    expect(rollout.getState().themePreference).toBe('dark');
     rollout.destroy();
   });
 });

@@ -280,6 +280,12 @@ export function createTokenRollout(options: TokenRolloutOptions): TokenRollout {
       // Without a manifest no v2 file can be located: v2 decisions stay on v1, saying why.
       const why = [...errors].find((e) => e.startsWith('token manifest')) ?? 'no token manifest';
       for (const family of FAMILIES) if (!loadFailures.has(family)) loadFailures.set(family, why);
+      // The boot snippet's links still apply: report them loaded once they are.
+      publish();
+      await loader.adoptPresent();
+      if (destroyed) return;
+      loadedIds = loader.loaded();
+      publish();
       return;
     }
     // No family declared yet (components register theirs in effects): keep the boot links as they are
@@ -396,20 +402,23 @@ export function createTokenRollout(options: TokenRolloutOptions): TokenRollout {
     }),
   );
 
-  // Other tabs: the `storage` event fires only in the tabs that did not write.
+  // Other tabs: the `storage` event fires only in the tabs that did not write. It can arrive after a
+  // newer local write, so the handler re-reads storage (the latest value) instead of `event.newValue`.
   const onStorage = (event: StorageEvent) => {
     switch (event.key) {
       case STORAGE_KEYS.theme:
-        applyPreference(parseThemePreference(event.newValue) ?? 'system');
+        applyPreference(parseThemePreference(storage.getItem(STORAGE_KEYS.theme)) ?? 'system');
         break;
-      case STORAGE_KEYS.optOut:
-        if (parseFlag(event.newValue) !== optedOut) {
-          optedOut = parseFlag(event.newValue);
+      case STORAGE_KEYS.optOut: {
+        const latest = parseFlag(storage.getItem(STORAGE_KEYS.optOut));
+        if (latest !== optedOut) {
+          optedOut = latest;
           void redecide();
         }
         break;
+      }
       case STORAGE_KEYS.notice:
-        noticeDismissed = parseFlag(event.newValue);
+        noticeDismissed = parseFlag(storage.getItem(STORAGE_KEYS.notice));
         publish();
         break;
       case STORAGE_KEYS.fallback:

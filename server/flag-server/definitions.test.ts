@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -58,6 +59,18 @@ describe('persisted state', () => {
     await writePersistedFlags(data, [validateFlagDefinition({ ...FLAG, on: false, version: 2 }, 'f.json')]);
     expect(await readdir(data)).toEqual([STATE_FILE]);
     expect(await readPersistedFlags(data)).toMatchObject([{ key: 'f', on: false, version: 2 }]);
+  });
+
+  it('removes the temp files of a writer killed mid-write at start-up, not those of a live one', async () => {
+    const dead = spawnSync(process.execPath, ['-e', '']).pid;
+    expect(dead).toBeGreaterThan(0);
+    await writePersistedFlags(dir, [validateFlagDefinition(FLAG, 'f.json')]);
+    const stale = `${STATE_FILE}.${dead}.1700000000000.tmp`;
+    const live = `${STATE_FILE}.${process.pid}.1700000000001.tmp`;
+    await writeFile(join(dir, stale), '{"schema":1,');
+    await writeFile(join(dir, live), '{"schema":1,');
+    expect(await readPersistedFlags(dir)).toMatchObject([{ key: 'f', on: true }]);
+    expect((await readdir(dir)).sort()).toEqual([STATE_FILE, live].sort());
   });
 
   it('names the state file when it is corrupt instead of silently dropping the changes', async () => {

@@ -1,6 +1,7 @@
 // Admin changes survive a restart: the changed flags are written to `<dataDir>/flag-state.json`
 // atomically (temp file, fsync, rename, fsync the directory), so a crash leaves the old or the new file.
-import { mkdir, open, readFile, rename, unlink } from 'node:fs/promises';
+// A crash (kill -9) mid-write can leave its temp file: the next start-up removes it.
+import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type FlagDefinition, FlagDefinitionError, validateFlagDefinition } from './definitions.js';
 
@@ -12,8 +13,43 @@ interface PersistedState {
   flags: Record<string, FlagDefinition>;
 }
 
-/** Reads the persisted flags (they override the definitions); empty when there is no file yet. */
+/** `<STATE_FILE>.<pid>.<ms>.tmp`, as `writePersistedFlags` names its temp files. */
+const TEMP_FILE = /^flag-state\.json\.(\d+)\.\d+\.tmp$/;
+
+/** True when `pid` is this process or another running one (whose write may be in flight). */
+function isRunning(pid: number): boolean {
+  if (pid === process.pid) return true;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** Removes the temp files of writers that died mid-write (kill -9, power loss); returns their names. */
+export async function removeStaleTempFiles(dataDir: string): Promise<string[]> {
+  let names: string[];
+  try {
+    names = await readdir(dataDir);
+  } catch {
+    return [];
+  }
+  const stale = names.filter((name) => {
+    const pid = Number(TEMP_FILE.exec(name)?.[1] ?? 0);
+    return pid > 0 && !isRunning(pid);
+  });
+  await Promise.all(stale.map((name) => unlink(join(dataDir, name)).catch(() => {})));
+  return stale;
+}
+
+/**
+ * Reads the persisted flags (they override the definitions); empty when there is no file yet. Called
+ * at start-up, it first removes temp files left by a crashed writer.
+ */
 export async function readPersistedFlags(dataDir: string): Promise<FlagDefinition[]> {
+  await removeStaleTempFiles(dataDir);
   const file = join(dataDir, STATE_FILE);
   let text: string;
   try {

@@ -16,6 +16,7 @@ interface FakeLink {
 function run(
   items: Record<string, string>,
   script: { dataset?: Record<string, string>; nonce?: string } = {},
+  location?: { href: string; origin: string },
 ) {
   const html: Record<string, string> = {};
   const classes: string[] = [];
@@ -39,7 +40,12 @@ function run(
     getItem: (k: string) => items[k] ?? null,
   };
   const matchMedia = () => ({ matches: false });
-  new Function('localStorage', 'matchMedia', 'document', bootSnippet)(storage, matchMedia, doc);
+  new Function('localStorage', 'matchMedia', 'document', 'location', bootSnippet)(
+    storage,
+    matchMedia,
+    doc,
+    location,
+  );
   return { html, classes, links };
 }
 
@@ -110,5 +116,28 @@ describe('bootScriptTag', () => {
     ).toBe(true);
     expect(tag.endsWith('</script>')).toBe(true);
     expect(tag).toContain(bootSnippet.slice(0, 40));
+  });
+
+  it('skips cached entries without a valid SRI integrity or from another origin', () => {
+    const page = { href: 'https://app.test/page', origin: 'https://app.test' };
+    const links = [
+      { id: 'a', href: '/t/a.css', integrity: 'sha384-ok' },
+      { id: 'b', href: '/t/b.css', integrity: '' },
+      { id: 'c', href: '/t/c.css', integrity: 'md5-xyz' },
+      { id: 'd', href: 'https://app.test/t/d.css', integrity: 'sha256-ok=' },
+      { id: 'e', href: 'https://evil.test/e.css', integrity: 'sha384-ok' },
+      { id: 'f', href: '//evil.test/f.css', integrity: 'sha384-ok' },
+      { id: 'g', href: '/\\evil.test/g.css', integrity: 'sha384-ok' },
+      { id: 'h', href: 'https://cdn.test/t/h.css', integrity: 'sha512-ok' },
+      { id: 'i', href: 42, integrity: 'sha384-ok' },
+    ];
+    const items = { [STORAGE_KEYS.decision]: JSON.stringify({ v: 1, legacy: false, links }) };
+    const ids = (out: ReturnType<typeof run>) => out.links.map((l) => l.attrs['data-tr']);
+    expect(ids(run(items, {}, page))).toEqual(['a', 'd']);
+    // Tokens served from a CDN: the origin of `data-v1-href` is allowed too.
+    const cdn = { dataset: { v1Href: 'https://cdn.test/t/v1/all.css', v1Integrity: 'sha384-v1' } };
+    expect(ids(run(items, cdn, page))).toEqual(['a', 'd', 'h']);
+    // Without URL support (or `location`) only relative hrefs pass.
+    expect(ids(run(items))).toEqual(['a']);
   });
 });

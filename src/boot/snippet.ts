@@ -48,12 +48,28 @@ try {
   // The v1 monolith themes by a class on <html> (its legacy mechanism).
   if (cache.legacy) html.classList.add(`theme--${theme}`);
   const nonce = script ? script.nonce : '';
+  // A tampered cache must not load unverified CSS or CSS from elsewhere before the runtime's allowlist
+  // applies: only SRI-checked sheets, relative or from the page's (or the v1 monolith's) origin.
+  const origin = (href: string) => new URL(href, location.href).origin;
+  const allowed = (item: BootLink): boolean => {
+    try {
+      return (
+        typeof item.href === 'string' &&
+        typeof item.integrity === 'string' &&
+        /^sha(256|384|512)-[A-Za-z0-9+/]+={0,2}$/.test(item.integrity) &&
+        (/^\/?[\w.~-][\w./~%?=&-]*$/.test(item.href) ||
+          [location.origin, data.v1Href && origin(data.v1Href)].includes(origin(item.href)))
+      );
+    } catch {
+      return false;
+    }
+  };
   cache.links.forEach((item: BootLink) => {
-    if (typeof item.href !== 'string' || doc.querySelector(`link[data-tr="${item.id}"]`)) return;
+    if (!allowed(item) || doc.querySelector(`link[data-tr="${item.id}"]`)) return;
     const link = doc.createElement('link');
     link.rel = 'stylesheet';
     link.crossOrigin = 'anonymous';
-    if (item.integrity) link.integrity = item.integrity;
+    link.integrity = item.integrity;
     if (nonce) link.nonce = nonce;
     link.setAttribute('data-tr', item.id);
     // Script-inserted sheets do not block rendering by default; `blocking=render` makes the first

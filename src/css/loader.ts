@@ -27,6 +27,8 @@ export interface SheetLoader {
   loaded(): Set<string>;
   /** Ids of token links present in the document (loaded or not). */
   present(): Set<string>;
+  /** Waits for the links already present (the boot snippet's) to load or fail; `loaded()` then has them. */
+  adoptPresent(): Promise<void>;
   /** Stops waiting (pending loads resolve as failed) and forgets the links; it leaves the links. */
   destroy(): void;
 }
@@ -57,13 +59,26 @@ export function createSheetLoader(options: SheetLoaderOptions): SheetLoader {
     return `network error or blocked request for ${link.href}`;
   };
 
+  // Chromium gives a CSP-blocked link a locked sheet at once: only a sheet whose rules can be read
+  // counts as loaded (token CSS is CORS-enabled, so a cross-origin token sheet stays readable).
+  const readable = (link: HTMLLinkElement): boolean => {
+    const sheet = link.sheet;
+    if (sheet === null) return false;
+    try {
+      void sheet.cssRules;
+      return true;
+    } catch {
+      return false;
+    }
+  };
+
   const watch = (link: HTMLLinkElement): Promise<Outcome> => {
     const known = done.get(link);
     if (known !== undefined) return Promise.resolve(known);
     const existing = pending.get(link);
     if (existing) return existing;
     const state = link.getAttribute(LINK_STATE_ATTR);
-    if (state === 'loaded' || (state === null && link.sheet !== null)) {
+    if (state === 'loaded' || (state === null && readable(link))) {
       done.set(link, null);
       return Promise.resolve(null);
     }
@@ -164,6 +179,9 @@ export function createSheetLoader(options: SheetLoaderOptions): SheetLoader {
     },
     present() {
       return new Set(links().map((l) => l.getAttribute(LINK_ATTR) ?? ''));
+    },
+    async adoptPresent() {
+      await Promise.all(links().map(watch));
     },
     destroy() {
       destroyed = true;
