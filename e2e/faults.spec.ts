@@ -653,10 +653,13 @@ async function destroyDuringLoading(page: Page, errors: string[]): Promise<void>
     const rel = (window as unknown as RelWindow).rel;
     const rollout = rel.start();
     let updates = 0;
-    await new Promise((r) => setTimeout(r, 150));
-    const pendingBefore = [...document.querySelectorAll<HTMLLinkElement>('link[data-tr]')].filter(
-      (l) => l.sheet === null,
-    ).length;
+    // Wait (up to 10 s: a loaded CI machine is slow) until the runtime has links in flight.
+    const pending = () =>
+      [...document.querySelectorAll<HTMLLinkElement>('link[data-tr]')].filter((l) => l.sheet === null).length;
+    for (let waited = 0; pending() === 0 && waited < 10_000; waited += 25) {
+      await new Promise((r) => setTimeout(r, 25));
+    }
+    const pendingBefore = pending();
     rollout.subscribe(() => updates++);
     rollout.destroy();
     const settled = await Promise.race([
