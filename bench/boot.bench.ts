@@ -4,12 +4,14 @@
 // requests started before the snippet finished, other than the token CSS it links and the page's own
 // scripts found by the preload scanner; it must be 0. The SDK's own requests (manifest, flags) start
 // later, in the background; those that happen to start before first paint are counted as context.
+
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
 import { renderGallery } from '../demo/gallery/markup.js';
 import { bundle } from '../e2e/support/bundle.js';
+import { chromiumLaunchOptions } from '../scripts/chromium.js';
 import { startStaticServer } from '../scripts/serve-static.js';
 import { FAMILIES } from '../src/families.js';
 import type { BenchContext } from './run.js';
@@ -54,18 +56,7 @@ export default async function boot(ctx: BenchContext) {
       return true;
     },
   });
-  const browser = await chromium.launch({
-    executablePath:
-      process.env.CHROMIUM_PATH || (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined),
-    args: [
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-gpu',
-    ],
-  });
+  const browser = await chromium.launch(chromiumLaunchOptions());
   const results: Record<string, Visit[]> = { '1x': [], '4x': [] };
   try {
     for (const [label, rate] of [

@@ -5,6 +5,7 @@
 // Each page is measured over HTTP/1.1 (six connections per origin, as a plain server) and over HTTP/2 (one
 // multiplexed connection, as a CDN serves it; self-signed certificate made with openssl), because the
 // number of round trips, not the bytes, dominates a 562 ms-RTT profile.
+
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createSecureServer } from 'node:http2';
@@ -16,6 +17,7 @@ import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
 import { renderGallery } from '../demo/gallery/markup.js';
 import { bundle } from '../e2e/support/bundle.js';
+import { chromiumLaunchOptions } from '../scripts/chromium.js';
 import { startStaticServer } from '../scripts/serve-static.js';
 import { FAMILIES } from '../src/families.js';
 import type { TokenManifest } from '../tokens/manifest.js';
@@ -138,19 +140,7 @@ export default async function fcp(ctx: BenchContext) {
   await new Promise<void>((done) => h2server.listen(0, '127.0.0.1', () => done()));
   const h2url = `https://127.0.0.1:${(h2server.address() as AddressInfo).port}`;
   const servers = { h1: h1.url, h2: h2url };
-  const browser = await chromium.launch({
-    executablePath:
-      process.env.CHROMIUM_PATH || (existsSync('/usr/bin/chromium') ? '/usr/bin/chromium' : undefined),
-    args: [
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-gpu',
-      '--ignore-certificate-errors',
-    ],
-  });
+  const browser = await chromium.launch(chromiumLaunchOptions(['--ignore-certificate-errors']));
   const variants = ['v1', 'v2', 'v2-sdk'] as const;
   const samples: Record<string, number[]> = {};
   for (const protocol of Object.keys(servers)) for (const v of variants) samples[`${protocol}:${v}`] = [];

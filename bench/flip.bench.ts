@@ -2,8 +2,10 @@
 // decision being v1 (flag-off), and to its token CSS being v1 only (the full runtime), per real LaunchDarkly
 // SDK major, p50/p95 over 20 flips. Baselines from the same run: the admin call's own round trip, and a
 // bare Node SSE client receiving the patch. Needs the built tokens (`npm run build:tokens`).
+
 import { chromium } from '@playwright/test';
 import { startFlagsHarness, waitForRender } from '../e2e/fixtures/flags/harness.js';
+import { chromiumLaunchOptions } from '../scripts/chromium.js';
 import { bucketOf } from '../src/assign/bucket.js';
 import { FLAG_KEY } from '../src/families.js';
 import type { BenchContext } from './run.js';
@@ -20,10 +22,7 @@ const now = () => performance.timeOrigin + performance.now();
 export default async function flip(ctx: BenchContext) {
   const flips = ctx.args.includes('--quick') ? 5 : 20;
   const h = await startFlagsHarness();
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-background-networking', '--disable-gpu'],
-  });
+  const browser = await chromium.launch(chromiumLaunchOptions());
   let key = '';
   for (let i = 0; !key; i++) if (bucketOf(FLAG_KEY, FLAG_KEY, `user-${i}`) < 0.05) key = `user-${i}`;
   const admin = async (on: boolean) => {

@@ -2,9 +2,11 @@
 // switches and 200 rollback/restore cycles (flag source set off, then on, each waited until the token
 // links settled). DOM counters (CDP Memory.getDOMCounters) and the JS heap after a forced GC are taken
 // before (after a warm-up) and after each phase; deltas are what the page kept.
+
 import { chromium } from '@playwright/test';
 import type { RelWindow } from '../e2e/fixtures/reliability/app.js';
 import { startReliabilityServer } from '../e2e/fixtures/reliability/server.js';
+import { chromiumLaunchOptions } from '../scripts/chromium.js';
 import type { BenchContext } from './run.js';
 
 const ALL_V2 = { stage: 'go', version: 'rel-1', go: { percentage: 100, regions: ['all'] } };
@@ -14,10 +16,7 @@ export default async function leaks(ctx: BenchContext): Promise<Record<string, u
   const themeSwitches = quick ? 100 : 1000;
   const rollbackCycles = quick ? 20 : 200;
   const server = await startReliabilityServer();
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--js-flags=--expose-gc'],
-  });
+  const browser = await chromium.launch(chromiumLaunchOptions(['--js-flags=--expose-gc']));
   try {
     const page = await browser.newPage();
     const errors: string[] = [];

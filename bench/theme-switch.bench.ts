@@ -4,10 +4,12 @@
 // `afterNextPaint` (src/theme/next-paint.ts: rAF, then a MessageChannel task). v1 and v2 batches are
 // interleaved so machine noise hits both alike; the ratio v2/v1 is the figure to compare.
 // Also writes `bootGzipBytes`: the shipped boot snippet (rollup + terser), gzip -9.
+
 import { gzipSync } from 'node:zlib';
 import { type Browser, chromium, type Page } from '@playwright/test';
 import { build } from 'esbuild';
 import { bootIife } from '../rollup.config.js';
+import { chromiumLaunchOptions } from '../scripts/chromium.js';
 import { startStaticServer } from '../scripts/serve-static.js';
 import type { BenchContext } from './run.js';
 
@@ -121,10 +123,7 @@ async function measure(v2: Page, v1: Page, rate: number): Promise<Figures> {
 export default async function themeSwitch(ctx: BenchContext): Promise<Record<string, unknown>> {
   const boot = await bootSize();
   const server = await startStaticServer();
-  const browser = await chromium.launch({
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
-  });
+  const browser = await chromium.launch(chromiumLaunchOptions());
   try {
     const script = await nextPaintScript();
     const v2 = await openGallery(browser, server.url, 2, script);

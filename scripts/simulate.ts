@@ -2,9 +2,11 @@
 // demo and may check out, so the collector and the dashboard fill with real measurements. Bounded in
 // sessions and in time. `--regress errors|slow` asks the demo to break its v2 pages (see demo/regress.ts).
 //   npm run simulate -- --sessions 40 --duration 60 [--regress errors] [--url http://127.0.0.1:4173]
+
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from '@playwright/test';
+import { chromiumLaunchOptions } from './chromium.js';
 
 /** What to simulate. */
 export interface SimulationOptions {
@@ -141,21 +143,6 @@ export function parseSimulateArgs(argv: readonly string[]): SimulationOptions {
     }
   }
   return options;
-}
-
-/** Launch options for Debian's Chromium (CHROMIUM_PATH overrides), kept off the network. */
-export function chromiumLaunchOptions() {
-  return {
-    executablePath: process.env.CHROMIUM_PATH || '/usr/bin/chromium',
-    args: [
-      '--no-sandbox',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
-      '--disable-gpu',
-    ],
-  };
 }
 
 /** Browses like a visitor; resolves with the arm the page started on and whether the visitor bought. */
