@@ -309,6 +309,13 @@ export function createTokenRollout(options: TokenRolloutOptions): TokenRollout {
         legacyLoaded = true;
         applyTheme(root, resolveTheme(themePreference, systemDark), true);
       }
+      // Towards v1 (a rollback, a fallback, an opt-out) the next load must boot v1 even if the page is left
+      // before this swap settles. Caching early is safe only when every v2 sheet the plan keeps has
+      // already loaded: the monolith styles every other family.
+      const loadedNow = loader.loaded();
+      if (needsV1 && plan.sheets.every((s) => s.version === 'v1' || loadedNow.has(s.id))) {
+        writeBootCache(families);
+      }
       publish();
       const failures = await loader.ensure(plan.sheets);
       if (destroyed) return;
