@@ -571,20 +571,36 @@ const CASES: Case[] = [
       expect(down?.dropped).toBeGreaterThanOrEqual(40);
       expect(down?.sent).toBe(0);
       s.collectorUp = true;
+      // Delivered: nothing queued and something acknowledged (a batch taken off the queue is in flight
+      // until the collector answers, so an empty queue alone is not enough).
       await expect
-        .poll(async () => page.evaluate(() => (window as unknown as RelWindow).rel.beacon?.stats().queued), {
-          timeout: 10_000,
-        })
-        .toBe(0);
+        .poll(
+          async () =>
+            page.evaluate(() => {
+              const stats = (window as unknown as RelWindow).rel.beacon?.stats();
+              return stats !== undefined && stats.queued === 0 && stats.sent > 0;
+            }),
+          { timeout: 15_000 },
+        )
+        .toBe(true);
     },
     expected: v2,
     check: async (s, page) => {
-      const stats = await page.evaluate(() => (window as unknown as RelWindow).rel.beacon?.stats());
-      const stored: Json[] = [];
-      for await (const event of s.collector.events()) stored.push(event as unknown as Json);
+      const read = async () => {
+        const stats = await page.evaluate(() => (window as unknown as RelWindow).rel.beacon?.stats());
+        const stored: Json[] = [];
+        for await (const event of s.collector.events()) stored.push(event as unknown as Json);
+        return { sent: stats?.sent ?? 0, stored };
+      };
+      // Every acknowledged event is stored, and nothing else: wait out a batch still in flight.
+      await expect
+        .poll(async () => {
+          const { sent, stored } = await read();
+          return sent > 0 && stored.length === sent;
+        })
+        .toBe(true);
+      const { stored } = await read();
       const conversions = stored.filter((e) => e.name === 'conversion');
-      expect(stats?.sent).toBeGreaterThan(0);
-      expect(stored.length).toBe(stats?.sent);
       // The newest conversions survived the bounded queue (the oldest were dropped).
       expect(conversions.map((e) => e.value)).toContain(59);
     },
