@@ -14,14 +14,10 @@ import { bundle } from '../e2e/support/bundle.js';
 import { chromiumLaunchOptions } from '../scripts/chromium.js';
 import { startStaticServer } from '../scripts/serve-static.js';
 import { FAMILIES } from '../src/families.js';
+import { quantile } from './quantile.js';
 import type { BenchContext } from './run.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-
-function quantile(values: number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.round((sorted.length - 1) * q))] ?? Number.NaN;
-}
 
 interface Visit {
   duringBoot: string[];

@@ -2,6 +2,7 @@
 // on loopback, 50 concurrent clients for 10 s (`--quick`: 2 s), each posting one page session's beacon
 // batch at a time to a collector running in its own process. Then the collector is stopped and a fresh
 // one reads the store back from disk: every acknowledged event must be there.
+
 import { mkdtempSync, rmSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
@@ -11,14 +12,10 @@ import { createCollector } from '../server/collector/collector.js';
 import { sampleSession, seededRandom } from '../server/collector/sample-events.js';
 import { spawnCollector } from '../server/collector/spawn-collector.js';
 import type { MetricEvent } from '../src/metrics/event.js';
+import { quantile } from './quantile.js';
 import type { BenchContext } from './run.js';
 
 const CLIENTS = 50;
-
-function quantile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
-}
 
 /** Posts one batch over a keep-alive connection (node:http: far less client CPU than fetch). */
 function post(url: string, body: string, agent: Agent): Promise<{ status: number; text: string }> {

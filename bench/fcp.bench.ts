@@ -21,6 +21,7 @@ import { chromiumLaunchOptions } from '../scripts/chromium.js';
 import { startStaticServer } from '../scripts/serve-static.js';
 import { FAMILIES } from '../src/families.js';
 import type { TokenManifest } from '../tokens/manifest.js';
+import { quantile } from './quantile.js';
 import type { BenchContext } from './run.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -31,14 +32,6 @@ const SLOW_4G = {
   uploadThroughput: (675 * 1024) / 8,
 };
 const CPU_RATE = 4;
-
-function quantile(values: number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return (sorted[lo] ?? 0) + ((sorted[hi] ?? 0) - (sorted[lo] ?? 0)) * (pos - lo);
-}
 
 function page(links: string[], extraHead = ''): string {
   const css = links.map((href) => `<link rel="stylesheet" href="${href}">`).join('');

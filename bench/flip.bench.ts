@@ -8,14 +8,12 @@ import { startFlagsHarness, waitForRender } from '../e2e/fixtures/flags/harness.
 import { chromiumLaunchOptions } from '../scripts/chromium.js';
 import { bucketOf } from '../src/assign/bucket.js';
 import { FLAG_KEY } from '../src/families.js';
+import { quantile } from './quantile.js';
 import type { BenchContext } from './run.js';
 
 /** Nearest-rank percentile of `values` (ms). */
-function percentile(values: readonly number[], p: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1));
-  return Math.round((sorted[rank] ?? Number.NaN) * 10) / 10;
-}
+/** The p-th percentile (0..100), to 0.1 ms. */
+const percentile = (values: readonly number[], p: number) => Math.round(quantile(values, p / 100) * 10) / 10;
 
 const now = () => performance.timeOrigin + performance.now();
 

@@ -11,6 +11,7 @@ import { build } from 'esbuild';
 import { bootIife } from '../rollup.config.js';
 import { chromiumLaunchOptions } from '../scripts/chromium.js';
 import { startStaticServer } from '../scripts/serve-static.js';
+import { quantile } from './quantile.js';
 import type { BenchContext } from './run.js';
 
 const REPEAT = Number(process.env.THEME_BENCH_N ?? 10);
@@ -18,13 +19,6 @@ const ROUNDS = 4;
 const PER_BATCH = 10;
 const WARMUP = 4;
 
-function quantile(sorted: readonly number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  const pos = (sorted.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return (sorted[lo] ?? 0) + ((sorted[hi] ?? 0) - (sorted[lo] ?? 0)) * (pos - lo);
-}
 const round2 = (n: number) => Math.round(n * 100) / 100;
 
 async function bootSize(): Promise<{ bootBytes: number; bootGzipBytes: number }> {
