@@ -246,15 +246,10 @@ export function createTokenRollout(options: TokenRolloutOptions): TokenRollout {
   // ---- CSS ------------------------------------------------------------------------------------------
   const allowed = new Set<string>(options.allowedOrigins ?? []);
   if (!options.allowedOrigins) {
-    const page = originOf(doc.baseURI, doc.baseURI);
-    if (page) allowed.add(page);
-    if (typeof options.manifest === 'string') {
-      const m = originOf(options.manifest, doc.baseURI);
-      if (m) allowed.add(m);
-    }
-    if (options.tokenBase) {
-      const t = originOf(options.tokenBase, doc.baseURI);
-      if (t) allowed.add(t);
+    // The page's, the manifest URL's and the token base's origins.
+    for (const href of [doc.baseURI, options.manifest, options.tokenBase]) {
+      const origin = typeof href === 'string' && originOf(href, doc.baseURI);
+      if (origin) allowed.add(origin);
     }
   }
   const loader: SheetLoader = createSheetLoader({

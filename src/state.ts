@@ -42,20 +42,8 @@ export interface RolloutState {
   errors: readonly string[];
 }
 
-/** The page's arm: the common version of its families, `mixed` when they differ (v1 for none). */
-export function deriveArm(
-  families: Readonly<Record<Family, { version: TokenVersion }>>,
-  pageFamilies: readonly Family[],
-): Arm {
-  let v1 = false;
-  let v2 = false;
-  for (const family of pageFamilies) {
-    if (families[family].version === 'v2') v2 = true;
-    else v1 = true;
-  }
-  if (v1 && v2) return 'mixed';
-  return v2 ? 'v2' : 'v1';
-}
+/** The page's arm (shared with monitoring, which derives it when a state lacks one). */
+export { armOf as deriveArm } from './metrics/arm.js';
 
 /** Every family on v1 with one reason: the state before any decision (and after opt-out). */
 export function allFamilies(reason: Reason): Record<Family, FamilyState> {

@@ -339,7 +339,7 @@ describe('parseRolloutConfig never throws', () => {
   });
 });
 
-describe('parseRolloutConfigForRuntime (the browser runtime: no cross-stage warnings)', () => {
+describe('parseRolloutConfigForRuntime (the browser runtime: no warnings)', () => {
   const shrinking = {
     stage: 'b',
     a: { percentage: 50, regions: ['all'], startsAt: '2026-03-01' },
@@ -358,8 +358,11 @@ describe('parseRolloutConfigForRuntime (the browser runtime: no cross-stage warn
     if (full.ok && runtime.ok) expect(runtime.config).toEqual(full.config);
     if (!full.ok && !runtime.ok) expect(runtime.errors).toEqual(full.errors);
   });
-  it('leaves out only the cross-stage warnings', () => {
+  it('leaves out the warnings', () => {
+    const warned = { week1: { percentage: 12.3456, regions: ['all', 'AU'], colour: 1 } };
     expect(parseRolloutConfig(shrinking).warnings.length).toBeGreaterThan(0);
+    expect(parseRolloutConfig(warned).warnings).toHaveLength(3);
     expect(parseRolloutConfigForRuntime(shrinking).warnings).toEqual([]);
+    expect(parseRolloutConfigForRuntime(warned).warnings).toEqual([]);
   });
 });

@@ -21,31 +21,15 @@ import { CRITICAL_FAMILIES, FAMILIES, type Family, FLAG_KEY, isFamily } from '..
 import { parseFamilies } from './components.js';
 import { parseStartsAt } from './date.js';
 import { parseMonitorEvery } from './interval.js';
+import { CONFIG_LINT, type ConfigLint } from './lint.js';
 import { childPath, type IssueSink, isObject, reject } from './path.js';
-import { ALL_REGIONS, parseRegions, regionCovers } from './regions.js';
+import { ALL_REGIONS, parseRegions } from './regions.js';
 import type { ParseResult, RolloutConfig, Stage } from './types.js';
 import { configVersion } from './version.js';
 
 const TOP_KEYS = ['stage', 'salt', 'version', 'killed', 'families', 'enabled', 'stages'];
 const STAGE_KEYS = ['percentage', 'regions', 'components', 'startsAt', 'monitorEvery'];
 const STAGE = 'a stage such as {"percentage": 5, "regions": ["AU", "NZ"]}';
-
-/** Warns about keys of `value` that are not in `known`. */
-function warnUnknown(
-  value: Record<string, unknown>,
-  known: readonly string[],
-  path: string,
-  sink: IssueSink,
-): void {
-  for (const key of Object.keys(value)) {
-    if (!known.includes(key)) {
-      sink.warnings.push({
-        path: childPath(path, key),
-        message: `unknown key ignored (known: ${known.join(', ')})`,
-      });
-    }
-  }
-}
 
 /** Reads one stage; undefined after reporting its errors. */
 function parseStage(
@@ -56,18 +40,13 @@ function parseStage(
   sink: IssueSink,
 ) {
   if (!isObject(value) || Object.keys(value).length === 0) return reject(sink, path, STAGE, value);
-  warnUnknown(value, STAGE_KEYS, path, sink);
+  sink.lint?.unknownKeys(sink, value, STAGE_KEYS, path);
   const before = sink.errors.length;
   const { percentage, regions, components, startsAt, monitorEvery } = value;
   const at = (key: string) => childPath(path, key);
   if (typeof percentage !== 'number' || !(percentage >= 0 && percentage <= 100)) {
     reject(sink, at('percentage'), 'a number from 0 to 100', percentage);
-  } else if (Math.abs(percentage * 1000 - Math.round(percentage * 1000)) > 1e-6) {
-    sink.warnings.push({
-      path: at('percentage'),
-      message: `LaunchDarkly weights step by 0.001 %: ${percentage} acts as ${Math.round(percentage * 1000) / 1000}`,
-    });
-  }
+  } else sink.lint?.percentage(sink, percentage, at('percentage'));
   const stage: Stage = {
     name,
     percentage: percentage as number,
@@ -92,7 +71,7 @@ function parseCritical(value: unknown, path: string, sink: IssueSink): Family[] 
     else if (!isObject(spec) || typeof spec.critical !== 'boolean') {
       reject(sink, childPath(at, 'critical'), 'true or false', isObject(spec) ? spec.critical : spec);
     } else {
-      warnUnknown(spec, ['critical'], at, sink);
+      sink.lint?.unknownKeys(sink, spec, ['critical'], at);
       if (spec.critical) critical.add(name);
       else critical.delete(name);
     }
@@ -100,39 +79,12 @@ function parseCritical(value: unknown, path: string, sink: IssueSink): Family[] 
   return FAMILIES.filter((f) => critical.has(f));
 }
 
-/** Warns when a later stage covers less than the one before it (monotonicity broken, maybe on purpose). */
-function warnShrinking(stages: readonly Stage[], paths: readonly string[], sink: IssueSink): void {
-  for (let i = 1; i < stages.length; i++) {
-    const prev = stages[i - 1]!;
-    const next = stages[i]!;
-    const warn = (key: string, what: string) =>
-      sink.warnings.push({
-        path: childPath(paths[i]!, key),
-        message: `${what} than stage "${prev.name}": its v2 users go back to v1 (fine for a deliberate partial rollback)`,
-      });
-    if (next.percentage < prev.percentage) warn('percentage', `a lower percentage (${next.percentage})`);
-    if (!regionCovers(next.regions, prev.regions)) warn('regions', 'fewer regions');
-    const lost = prev.families.filter((f) => !next.families.includes(f));
-    if (lost.length > 0) warn('components', `fewer families (no ${lost.join(', ')})`);
-    if ((next.startsAt ?? Infinity) < (prev.startsAt ?? -Infinity)) {
-      sink.warnings.push({
-        path: childPath(paths[i]!, 'startsAt'),
-        message: `starts before stage "${prev.name}": the schedule follows dates, not the written order`,
-      });
-    }
-  }
-}
-
 /** Reads the config object (what sits under the flag key, or the bare object). */
-/** A check over the parsed stages that only adds warnings (kept out of the browser runtime's bundle). */
-type StageLint = (stages: readonly Stage[], paths: readonly string[], sink: IssueSink) => void;
-
 function parseBody(
   body: Record<string, unknown>,
   base: string,
   flagKey: string,
   sink: IssueSink,
-  lint?: StageLint,
 ): RolloutConfig | undefined {
   const at = (key: string) => childPath(base, key);
   const { enabled = true, stage, salt = flagKey, version, killed = [], families, stages } = body;
@@ -148,7 +100,7 @@ function parseBody(
     if (entries.length === 0 && enabled !== false)
       reject(sink, base, `at least one stage, e.g. {"week1": ${STAGE.slice(13)}}`, body);
   } else {
-    warnUnknown(body, TOP_KEYS, base, sink);
+    sink.lint?.unknownKeys(sink, body, TOP_KEYS, base);
     if (!isObject(stages))
       reject(sink, at('stages'), `an object of stages: {"week1": ${STAGE.slice(13)}}`, stages);
     entries = Object.entries(isObject(stages) ? stages : {}).map(([k, v]) => [
@@ -177,7 +129,7 @@ function parseBody(
   }
   const killedFamilies = parseFamilies(killed, at('killed'), sink);
   if (sink.errors.length > 0) return undefined;
-  lint?.(parsed, paths, sink);
+  sink.lint?.stages(sink, parsed, paths);
   const config: Omit<RolloutConfig, 'version'> = {
     flagKey,
     salt: salt as string,
@@ -191,8 +143,8 @@ function parseBody(
 }
 
 /** The whole parse; may throw only on values no JSON parser produces (getters, proxies). */
-function parse(json: unknown, lint?: StageLint): ParseResult {
-  const sink: IssueSink = { errors: [], warnings: [] };
+function parse(json: unknown, lint: ConfigLint | undefined): ParseResult {
+  const sink: IssueSink = { errors: [], warnings: [], lint };
   let flagKey = FLAG_KEY;
   let base = '$';
   let body: unknown = json ?? { enabled: false };
@@ -219,7 +171,7 @@ function parse(json: unknown, lint?: StageLint): ParseResult {
       body,
     );
   }
-  const config = isObject(body) ? parseBody(body, base, flagKey, sink, lint) : undefined;
+  const config = isObject(body) ? parseBody(body, base, flagKey, sink) : undefined;
   return config
     ? { ok: true, config, warnings: sink.warnings }
     : { ok: false, errors: sink.errors, warnings: sink.warnings };
@@ -230,19 +182,18 @@ function parse(json: unknown, lint?: StageLint): ParseResult {
  * extended form. Returns the typed config, or every error with its JSON path; warnings either way. Never throws.
  */
 export function parseRolloutConfig(json: unknown): ParseResult {
-  return parseSafely(json, warnShrinking);
+  return parseSafely(json, CONFIG_LINT);
 }
 
 /**
- * The same parse for the browser runtime, which never shows warnings: the same result except that the
- * cross-stage warnings (shrinking stages, dates out of order) are not computed, so their code (and the
- * ISO code list walk they need) stays out of the SDK bundle.
+ * The same parse for the browser runtime, which never shows warnings: the same config or errors, with no
+ * warnings computed, so the checks behind them (src/config/lint.ts) stay out of the SDK bundle.
  */
 export function parseRolloutConfigForRuntime(json: unknown): ParseResult {
-  return parseSafely(json);
+  return parseSafely(json, undefined);
 }
 
-function parseSafely(json: unknown, lint?: StageLint): ParseResult {
+function parseSafely(json: unknown, lint: ConfigLint | undefined): ParseResult {
   try {
     return parse(json, lint);
   } catch (error) {

@@ -1,5 +1,6 @@
 // JSON paths and messages for config issues, written the way a reader finds the spot:
 // `$["design-tokens-v2"].week1.regions[0]: expected an ISO 3166-1 alpha-2 code…, got "XX"`.
+import type { ConfigLint } from './lint.js';
 import type { ConfigIssue } from './types.js';
 
 const IDENTIFIER = /^[A-Za-z_$][A-Za-z0-9_$]*$/;
@@ -14,6 +15,8 @@ export function childPath(parent: string, key: string | number): string {
 export interface IssueSink {
   errors: ConfigIssue[];
   warnings: ConfigIssue[];
+  /** The warning checks; absent in the browser runtime, which never shows warnings. */
+  lint?: ConfigLint;
 }
 
 /** A short description of what was found: `"5%"`, `120`, `null`, `an array`, `nothing`. */

@@ -1,11 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { isIsoRegion, isoRegionCodes } from './iso3166.js';
+import { CONFIG_LINT } from './lint.js';
 import type { IssueSink } from './path.js';
 import { parseRegions, regionCovers, regionMatches } from './regions.js';
 import type { RegionRule } from './types.js';
 
 function parse(value: unknown): { rule: RegionRule | undefined; sink: IssueSink } {
-  const sink: IssueSink = { errors: [], warnings: [] };
+  const sink: IssueSink = { errors: [], warnings: [], lint: CONFIG_LINT };
   return { rule: parseRegions(value, '$.r', sink), sink };
 }
 

@@ -38,11 +38,7 @@ export function parseRegions(value: unknown, path: string, sink: IssueSink): Reg
   });
   if (sink.errors.length > before) return undefined;
   if (all) {
-    if (codes.size > 0 || except)
-      sink.warnings.push({
-        path,
-        message: '"all" already covers every region: the other entries change nothing',
-      });
+    if (codes.size > 0 || except) sink.lint?.regionsBesideAll(sink, path);
     return ALL_REGIONS;
   }
   if (!except) return { kind: 'only', codes: [...codes] };

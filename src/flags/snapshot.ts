@@ -1,5 +1,6 @@
 // Building, comparing and caching flag snapshots: shared by the static and the LaunchDarkly sources.
-import { FAMILIES, type Family, FLAG_KEY } from '../families.js';
+import { FAMILIES, type Family, FLAG_KEY, isFamily } from '../families.js';
+import { isRecord, parseJson } from '../json.js';
 import { type KeyValueStorage, STORAGE_KEYS } from '../storage/storage.js';
 import type { FlagSnapshot } from './source.js';
 
@@ -26,21 +27,33 @@ export function switchesFrom(
   return switches;
 }
 
-/** Checks switches given by an app; throws a TypeError naming the bad entry. */
-export function checkSwitches(switches: unknown): Partial<Record<Family, boolean>> {
-  if (switches === undefined || switches === null) return {};
-  if (typeof switches !== 'object' || Array.isArray(switches)) {
-    throw new TypeError('switches must be an object such as {"buttons": false}');
-  }
+/** The switches in `value` (absent means none), or null when it is not an object of family booleans. */
+export function readSwitches(value: unknown): Partial<Record<Family, boolean>> | null {
+  if (value === undefined || value === null) return {};
+  if (!isRecord(value)) return null;
   const out: Partial<Record<Family, boolean>> = {};
+  for (const [name, on] of Object.entries(value)) {
+    if (!isFamily(name) || typeof on !== 'boolean') return null;
+    out[name] = on;
+  }
+  return out;
+}
+
+/**
+ * Checks switches given by an app; throws a TypeError naming the bad entry. The messages live here, apart
+ * from `readSwitches`, so that the runtime's cache reader does not bundle them.
+ */
+export function checkSwitches(switches: unknown): Partial<Record<Family, boolean>> {
+  const valid = readSwitches(switches);
+  if (valid) return valid;
+  if (!isRecord(switches)) throw new TypeError('switches must be an object such as {"buttons": false}');
   for (const [name, value] of Object.entries(switches)) {
-    if (!(FAMILIES as readonly string[]).includes(name)) {
+    if (!isFamily(name)) {
       throw new TypeError(`switches.${name}: unknown family; expected one of ${FAMILIES.join(', ')}`);
     }
     if (typeof value !== 'boolean') throw new TypeError(`switches.${name}: must be true or false`);
-    out[name as Family] = value;
   }
-  return out;
+  return {}; // unreachable: readSwitches refused the value for one of the reasons above
 }
 
 /** True when two snapshots would give every user the same decision (origin aside). */
@@ -61,17 +74,16 @@ export function readCachedSnapshot(
   storage: KeyValueStorage | null | undefined,
   flagKey: string = FLAG_KEY,
 ): FlagSnapshot | null {
+  let cached: unknown;
   try {
-    const text = storage?.getItem(STORAGE_KEYS.flags);
-    if (!text) return null;
-    const cached = JSON.parse(text) as Partial<CachedFlags> | null;
-    if (!cached || cached.flagKey !== flagKey || !('config' in cached)) return null;
-    const switches = checkSwitches(cached.switches);
-    return { config: cached.config, switches, origin: 'cache' };
+    cached = parseJson(storage?.getItem(STORAGE_KEYS.flags));
   } catch {
-    // A corrupt or foreign cache is the same as none: the caller falls back to the default.
-    return null;
+    // Storage that refuses reads holds no cache.
   }
+  // A corrupt or foreign cache is the same as none: the caller falls back to the default.
+  if (!isRecord(cached) || cached.flagKey !== flagKey || !('config' in cached)) return null;
+  const switches = readSwitches(cached.switches);
+  return switches ? { config: cached.config, switches, origin: 'cache' } : null;
 }
 
 /** Saves a live snapshot for the next start; storage failures (quota, private mode) are ignored. */

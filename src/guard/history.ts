@@ -1,6 +1,6 @@
 // The guard's window of samples, persisted so that evidence spans page loads (FCP comes once per load).
 // It belongs to one config version: a new config is a new experiment and starts from nothing.
-import { parseJson } from '../json.js';
+import { isRecord, parseJson } from '../json.js';
 import type { Budgets } from './budgets.js';
 
 /** Storage key of the guard's window. */
@@ -41,20 +41,13 @@ export function parseHistory(
   windowMs: number,
 ): GuardHistory {
   const empty = emptyHistory(configVersion);
-  const value = parseJson(raw);
-  if (typeof value !== 'object' || value === null) return empty;
-  const record = value as Record<string, unknown>;
-  if (record.v !== 1 || record.configVersion !== configVersion) return empty;
+  const record = parseJson(raw);
+  if (!isRecord(record) || record.v !== 1 || record.configVersion !== configVersion) return empty;
   const fresh = (t: unknown) => typeof t === 'number' && Number.isFinite(t) && t > now - windowMs && t <= now;
   const samples = (list: unknown): Sample[] =>
     Array.isArray(list)
       ? list.filter(
-          (s): s is Sample =>
-            typeof s === 'object' &&
-            s !== null &&
-            fresh((s as Sample).t) &&
-            typeof (s as Sample).v === 'number' &&
-            Number.isFinite((s as Sample).v),
+          (s): s is Sample => isRecord(s) && fresh(s.t) && typeof s.v === 'number' && Number.isFinite(s.v),
         )
       : [];
   return {

@@ -23,14 +23,6 @@ export interface WebVitalsApi {
   onTTFB: VitalSubscribe;
 }
 
-const EVENT_NAME: Record<VitalReport['name'], MetricName> = {
-  FCP: 'fcp',
-  LCP: 'lcp',
-  INP: 'inp',
-  CLS: 'cls',
-  TTFB: 'ttfb',
-};
-
 /**
  * Reports each vital as it becomes final (web-vitals' default: LCP/CLS/INP on input or when the page is
  * hidden). A metric reported again with an unchanged value (e.g. CLS on every hide) is not repeated.
@@ -47,7 +39,8 @@ export function observeWebVitals(
     const key = `${metric.name}:${metric.id}`;
     if (last.get(key) === metric.value) return;
     last.set(key, metric.value);
-    emit(EVENT_NAME[metric.name], metric.value);
+    // Event names are the vitals' names in lower case ('FCP' -> 'fcp').
+    emit(metric.name.toLowerCase() as Lowercase<VitalReport['name']>, metric.value);
   };
   vitals.onTTFB(report);
   vitals.onFCP(report);

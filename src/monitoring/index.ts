@@ -111,7 +111,8 @@ export function monitoring(options: MonitoringOptions = {}): MonitoringPlugin {
     const win = options.window ?? (globalThis as { window?: MonitoringWindow }).window;
     if (!win) return () => {}; // server rendering: nothing to measure
     const now = options.now ?? (() => Date.now());
-    const timers = options.timers ?? globalTimers();
+    // The global timer functions, looked up at call time like `globalThis.setTimeout(…)` would be.
+    const timers: MonitoringTimers = options.timers ?? globalThis;
     const storage = options.storage ?? defaultStorage(win);
     const reporters = options.reporters ?? [];
     const session = newSessionId(win.crypto);
@@ -306,13 +307,4 @@ export function monitoring(options: MonitoringOptions = {}): MonitoringPlugin {
     };
   };
   return Object.assign(plugin, { status: () => ({ ...status }) });
-}
-
-function globalTimers(): MonitoringTimers {
-  return {
-    setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
-    clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
-    setInterval: (callback, ms) => globalThis.setInterval(callback, ms),
-    clearInterval: (handle) => globalThis.clearInterval(handle as ReturnType<typeof setInterval>),
-  };
 }

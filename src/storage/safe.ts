@@ -20,11 +20,11 @@ export function createMemoryStorage(): KeyValueStorage {
  * SecurityError) is kept in memory for this page so the session still behaves consistently.
  */
 export function guardStorage(inner: KeyValueStorage | null | undefined): KeyValueStorage {
-  const memory = createMemoryStorage();
+  const memory = new Map<string, string>();
   return {
     getItem(key) {
-      const local = memory.getItem(key);
-      if (local !== null) return local;
+      const local = memory.get(key);
+      if (local !== undefined) return local;
       try {
         return inner?.getItem(key) ?? null;
       } catch {
@@ -35,13 +35,13 @@ export function guardStorage(inner: KeyValueStorage | null | undefined): KeyValu
       try {
         if (!inner) throw new Error('no storage');
         inner.setItem(key, value);
-        memory.removeItem(key);
+        memory.delete(key);
       } catch {
-        memory.setItem(key, value);
+        memory.set(key, value);
       }
     },
     removeItem(key) {
-      memory.removeItem(key);
+      memory.delete(key);
       try {
         inner?.removeItem(key);
       } catch {
