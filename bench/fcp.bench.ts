@@ -5,9 +5,12 @@
 // Each page is measured over HTTP/1.1 (six connections per origin, as a plain server) and over HTTP/2 (one
 // multiplexed connection, as a CDN serves it; self-signed certificate made with openssl), because the
 // number of round trips, not the bytes, dominates a 562 ms-RTT profile.
+// Every measured load also records its waterfall (Navigation/Resource/Paint Timing, plus CDP for sockets
+// and bytes on the wire), and a few extra traced loads per variant give the main-thread time (CSS parse,
+// style, layout) before FCP: the `waterfall` key, which shows where FCP's time goes.
 
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createSecureServer } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -23,6 +26,12 @@ import { FAMILIES } from '../src/families.js';
 import type { TokenManifest } from '../tokens/manifest.js';
 import { quantile } from './quantile.js';
 import type { BenchContext } from './run.js';
+import {
+  MAIN_THREAD_CATEGORIES,
+  type MainThreadKinds,
+  type MainThreadTime,
+  mainThreadBeforeFcp,
+} from './trace-main-thread.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 // Lighthouse's mobile "slow 4G" applied by DevTools throttling (lighthouse-core/config/constants.js).
@@ -36,6 +45,77 @@ const CPU_RATE = 4;
 function page(links: string[], extraHead = ''): string {
   const css = links.map((href) => `<link rel="stylesheet" href="${href}">`).join('');
   return `<!doctype html><html lang="en" data-theme="light" class="theme--light"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>FCP</title><link rel="stylesheet" href="/demo/gallery/components.css">${css}${extraHead}</head><body><main id="gallery">${renderGallery(FAMILIES, 1)}</main></body></html>`;
+}
+
+/** What the page itself reports (Navigation, Resource and Paint Timing), in ms from navigation start. */
+interface PageTiming {
+  fcp: number;
+  html: { responseEnd: number; protocol: string };
+  resources: {
+    name: string;
+    startTime: number;
+    responseEnd: number;
+    encodedBodySize: number;
+    renderBlocking: boolean;
+  }[];
+}
+
+/** One request as CDP's Network domain saw it (timestamps in seconds, CDP's monotonic clock). */
+interface NetRequest {
+  sentAt: number;
+  type: string;
+  finishedAt?: number;
+  connectionId?: number;
+  encodedDataLength?: number;
+}
+
+/** The critical path of one load. Times are ms from navigation start. */
+interface LoadWaterfall {
+  htmlResponseEndMs: number;
+  /** When the first render-blocking stylesheet was requested (the preload scanner finding the links). */
+  firstCssStartMs: number;
+  /** responseEnd of the last render-blocking stylesheet: where the network part of FCP ends. */
+  lastCssResponseEndMs: number;
+  /** The same, from CDP's loadingFinished (relative to the document request): a cross-check on the page's clock. */
+  lastCssEndCdpMs: number;
+  fcpMs: number;
+  /** FCP minus the last CSS end: style, layout and paint once every blocking sheet is in. */
+  renderMs: number;
+  renderBlockingRequests: number;
+  /** Sequential round trips on the critical path: HTML, then each wave of blocking CSS responses. */
+  criticalRoundTrips: number;
+  /** Distinct sockets (CDP connectionId) over every request of the page. */
+  connections: number;
+  /** Bytes on the wire for every stylesheet (headers included, gzip bodies). */
+  cssTransferBytes: number;
+  /** Gzip body bytes of the stylesheets (Resource Timing encodedBodySize). */
+  cssBodyBytes: number;
+}
+
+function waterfallOf(timing: PageTiming, net: Map<string, NetRequest>, url: string): LoadWaterfall {
+  const blocking = timing.resources.filter((r) => r.renderBlocking);
+  const lastCss = Math.max(...blocking.map((r) => r.responseEnd));
+  const doc = net.get(url);
+  const cdpEnds = blocking.map((r) => net.get(r.name)?.finishedAt ?? Number.NaN);
+  // Responses closer together than half an RTT arrived in the same round trip; a larger gap means a
+  // request had to wait for an earlier one (HTML first, then a free HTTP/1.1 connection).
+  const ends = [timing.html.responseEnd, ...blocking.map((r) => r.responseEnd)].sort((a, b) => a - b);
+  const roundTrips = ends.filter((t, i) => i === 0 || t - (ends[i - 1] ?? t) > SLOW_4G.latency / 2).length;
+  const requests = [...net.values()];
+  const css = requests.filter((r) => r.type === 'Stylesheet');
+  return {
+    htmlResponseEndMs: timing.html.responseEnd,
+    firstCssStartMs: Math.min(...blocking.map((r) => r.startTime)),
+    lastCssResponseEndMs: lastCss,
+    lastCssEndCdpMs: doc ? (Math.max(...cdpEnds) - doc.sentAt) * 1000 : Number.NaN,
+    fcpMs: timing.fcp,
+    renderMs: timing.fcp - lastCss,
+    renderBlockingRequests: blocking.length,
+    criticalRoundTrips: roundTrips,
+    connections: new Set(requests.map((r) => r.connectionId).filter((id) => id !== undefined)).size,
+    cssTransferBytes: css.reduce((sum, r) => sum + (r.encodedDataLength ?? 0), 0),
+    cssBodyBytes: blocking.reduce((sum, r) => sum + r.encodedBodySize, 0),
+  };
 }
 
 export default async function fcp(ctx: BenchContext) {
@@ -136,40 +216,123 @@ export default async function fcp(ctx: BenchContext) {
   const browser = await chromium.launch(chromiumLaunchOptions(['--ignore-certificate-errors']));
   const variants = ['v1', 'v2', 'v2-sdk'] as const;
   const samples: Record<string, number[]> = {};
-  for (const protocol of Object.keys(servers)) for (const v of variants) samples[`${protocol}:${v}`] = [];
+  const waterfalls: Record<string, LoadWaterfall[]> = {};
+  const cpu: Record<string, MainThreadTime[]> = {};
+  for (const protocol of Object.keys(servers))
+    for (const v of variants) {
+      samples[`${protocol}:${v}`] = [];
+      waterfalls[`${protocol}:${v}`] = [];
+      cpu[`${protocol}:${v}`] = [];
+    }
+  /** One cold load of a variant: FCP plus its waterfall; with `trace`, also main-thread time before FCP. */
+  const measure = async (key: string, trace: boolean) => {
+    const [protocol, variant] = key.split(':') as ['h1' | 'h2', string];
+    const context = await browser.newContext({
+      viewport: { width: 412, height: 823 },
+      deviceScaleFactor: 1,
+      ignoreHTTPSErrors: true,
+    });
+    try {
+      const tab = await context.newPage();
+      const cdp = await context.newCDPSession(tab);
+      // CDP gives what the page cannot see: the socket each response came on and its bytes on the wire.
+      const net = new Map<string, NetRequest>();
+      const byId = new Map<string, string>();
+      cdp.on('Network.requestWillBeSent', (e) => {
+        byId.set(e.requestId, e.request.url);
+        net.set(e.request.url, { sentAt: e.timestamp, type: e.type ?? 'Other' });
+      });
+      cdp.on('Network.responseReceived', (e) => {
+        const r = net.get(e.response.url);
+        if (r) r.connectionId = e.response.connectionId;
+      });
+      cdp.on('Network.loadingFinished', (e) => {
+        const r = net.get(byId.get(e.requestId) ?? '');
+        if (r) {
+          r.finishedAt = e.timestamp;
+          r.encodedDataLength = e.encodedDataLength;
+        }
+      });
+      await cdp.send('Network.enable');
+      await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
+      await cdp.send('Network.emulateNetworkConditions', { offline: false, ...SLOW_4G });
+      await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_RATE });
+      if (trace) await browser.startTracing(tab, { categories: [...MAIN_THREAD_CATEGORIES] });
+      const url = `${servers[protocol]}/${variant}.html`;
+      await tab.goto(url, { waitUntil: 'load' });
+      const fcpMs = await tab.evaluate(
+        () =>
+          new Promise<number>((resolve) => {
+            const entry = performance.getEntriesByName('first-contentful-paint')[0];
+            if (entry) resolve(entry.startTime);
+            else
+              new PerformanceObserver((list) =>
+                resolve(list.getEntries()[0]?.startTime ?? Number.NaN),
+              ).observe({
+                type: 'paint',
+                buffered: true,
+              });
+          }),
+      );
+      // A separate evaluate with no named functions inside: tsx's keepNames would wrap them in a
+      // `__name` helper that does not exist in the page.
+      const entries = await tab.evaluate(() => {
+        const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+        // renderBlockingStatus (Chromium 107+) is not in TypeScript's DOM lib yet.
+        const resources = performance.getEntriesByType('resource') as (PerformanceResourceTiming & {
+          renderBlockingStatus?: string;
+        })[];
+        return {
+          html: { responseEnd: nav.responseEnd, protocol: nav.nextHopProtocol },
+          resources: resources.map((r) => ({
+            name: r.name,
+            startTime: r.startTime,
+            responseEnd: r.responseEnd,
+            encodedBodySize: r.encodedBodySize,
+            renderBlocking: r.renderBlockingStatus
+              ? r.renderBlockingStatus === 'blocking'
+              : r.initiatorType === 'link' && r.name.endsWith('.css'),
+          })),
+        };
+      });
+      const timing: PageTiming = { fcp: fcpMs, ...entries };
+      const waterfall = waterfallOf(timing, net, url);
+      let traced: MainThreadTime | undefined;
+      if (trace) {
+        const buffer = await browser.stopTracing();
+        // FCP_TRACE_DIR=dir keeps the raw traces, to open in DevTools' Performance panel.
+        const dir = process.env.FCP_TRACE_DIR;
+        if (dir) writeFileSync(join(dir, `fcp-${protocol}-${variant}-${Date.now()}.json`), buffer);
+        traced = mainThreadBeforeFcp(buffer, waterfall.renderMs);
+      }
+      return { fcp: timing.fcp, waterfall, cpu: traced };
+    } finally {
+      await context.close();
+    }
+  };
+  // Traced loads are extra rounds, spread through the run (a burst at the end would catch one spike
+  // of machine load), and never counted in the FCP figures: tracing slows the main thread a little.
+  // Main-thread figures are noisier than FCP (they include the pre-CSS style/layout pass Blink runs
+  // on the unstyled body while the sheets are in flight), hence five rounds.
+  const tracedRounds = quick ? 2 : 5;
+  const every = Math.max(1, Math.floor(loads / tracedRounds));
+  const rounds: { trace: boolean; counted: boolean }[] = [];
+  for (let i = 0; i <= loads; i++) {
+    // The first round warms the server's gzip cache and Chromium's process pool: not counted.
+    rounds.push({ trace: false, counted: i > 0 });
+    if (i > 0 && i % every === 0 && rounds.filter((r) => r.trace).length < tracedRounds)
+      rounds.push({ trace: true, counted: false });
+  }
   try {
-    for (let i = 0; i < loads + 1; i++) {
+    for (const { trace, counted } of rounds) {
       for (const key of Object.keys(samples)) {
-        const [protocol, variant] = key.split(':') as ['h1' | 'h2', string];
-        const context = await browser.newContext({
-          viewport: { width: 412, height: 823 },
-          deviceScaleFactor: 1,
-          ignoreHTTPSErrors: true,
-        });
-        const tab = await context.newPage();
-        const cdp = await context.newCDPSession(tab);
-        await cdp.send('Network.enable');
-        await cdp.send('Network.setCacheDisabled', { cacheDisabled: true });
-        await cdp.send('Network.emulateNetworkConditions', { offline: false, ...SLOW_4G });
-        await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_RATE });
-        await tab.goto(`${servers[protocol]}/${variant}.html`, { waitUntil: 'load' });
-        const value = await tab.evaluate(
-          () =>
-            new Promise<number>((resolve) => {
-              const entry = performance.getEntriesByName('first-contentful-paint')[0];
-              if (entry) resolve(entry.startTime);
-              else
-                new PerformanceObserver((list) =>
-                  resolve(list.getEntries()[0]?.startTime ?? Number.NaN),
-                ).observe({
-                  type: 'paint',
-                  buffered: true,
-                });
-            }),
-        );
-        // The first round warms the server's gzip cache and Chromium's process pool: not counted.
-        if (i > 0) samples[key]?.push(value);
-        await context.close();
+        const load = await measure(key, trace);
+        if (trace) {
+          if (load.cpu) cpu[key]?.push(load.cpu);
+        } else if (counted) {
+          samples[key]?.push(load.fcp);
+          waterfalls[key]?.push(load.waterfall);
+        }
       }
     }
   } finally {
@@ -197,6 +360,67 @@ export default async function fcp(ctx: BenchContext) {
   };
   const http1 = per('h1');
   const http2 = per('h2');
+  // Medians per field over the measured loads (waterfall) and the traced loads (main thread).
+  // Medians per field over the measured loads (waterfall) and the traced loads (main thread, 0.1 ms).
+  const medians = <T extends object>(rows: readonly T[], digits = 0) => {
+    const out: Record<string, number> = {};
+    for (const field of Object.keys(rows[0] ?? {}) as (keyof T & string)[])
+      out[field] = Number(
+        quantile(
+          rows.map((r) => Number(r[field])),
+          0.5,
+        ).toFixed(digits),
+      );
+    return out as { [K in keyof T]: number };
+  };
+  const waterfallFor = (protocol: string) =>
+    Object.fromEntries(
+      variants.map((v) => {
+        const key = `${protocol}:${v}`;
+        const traced = cpu[key] ?? [];
+        return [
+          v,
+          {
+            ...medians(waterfalls[key] ?? []),
+            mainThread: {
+              tracedLoads: traced.length,
+              beforeFcp: medians(
+                traced.map((t) => t.beforeFcp),
+                1,
+              ),
+              afterLastCss: medians(
+                traced.map((t) => t.afterLastCss),
+                1,
+              ),
+              tracedRenderMs: Math.round(
+                quantile(
+                  traced.map((t) => t.renderWindowMs),
+                  0.5,
+                ),
+              ),
+              tracedFcpMs: Math.round(
+                quantile(
+                  traced.map((t) => t.fcpMs),
+                  0.5,
+                ),
+              ),
+            },
+          },
+        ];
+      }),
+    ) as Record<
+      (typeof variants)[number],
+      ReturnType<typeof medians<LoadWaterfall>> & {
+        mainThread: {
+          tracedLoads: number;
+          beforeFcp: MainThreadKinds;
+          afterLastCss: MainThreadKinds;
+          tracedRenderMs: number;
+          tracedFcpMs: number;
+        };
+      }
+    >;
+  const waterfall = { rttMs: SLOW_4G.latency, h1: waterfallFor('h1'), h2: waterfallFor('h2') };
   const result = {
     loads,
     profile: {
@@ -208,6 +432,7 @@ export default async function fcp(ctx: BenchContext) {
     ...http2,
     http1,
     goals: { ratioV2V1: 0.8, v2MedianMs: 1000, sdkCostShare: 0.05 },
+    waterfall,
   };
   ctx.table(`FCP, mobile profile (4x CPU, slow 4G), ${loads} loads each, median (p95) ms`, [
     {
@@ -228,5 +453,35 @@ export default async function fcp(ctx: BenchContext) {
       http2: `${http2.sdkCostMs} (${http2.sdkCostShare})`,
     },
   ]);
+  const label = { v1: 'v1', v2: 'v2', 'v2-sdk': 'v2+SDK' } as const;
+  ctx.table(
+    `Waterfall, median of ${loads} loads, ms from navigation start (rtts: round trips on the critical path; ` +
+      `conns: sockets; cssParse/style/layout/busy: main thread before FCP, and after the last CSS response, ` +
+      `median of ${tracedRounds} traced loads)`,
+    (['h1', 'h2'] as const).flatMap((protocol) =>
+      variants.map((v) => {
+        const w = waterfall[protocol][v];
+        const { beforeFcp: m, afterLastCss: r } = w.mainThread;
+        return {
+          page: `${protocol} ${label[v]}`,
+          htmlEnd: w.htmlResponseEndMs,
+          cssStart: w.firstCssStartMs,
+          lastCssEnd: w.lastCssResponseEndMs,
+          fcp: w.fcpMs,
+          'fcp-css': w.renderMs,
+          blocking: w.renderBlockingRequests,
+          rtts: w.criticalRoundTrips,
+          conns: w.connections,
+          cssKB: Number((w.cssTransferBytes / 1024).toFixed(1)),
+          cssParse: m.cssParseMs,
+          style: m.styleMs,
+          layout: m.layoutMs,
+          busy: m.busyMs,
+          'style+layout after css': Number((r.styleMs + r.layoutMs).toFixed(1)),
+          'busy after css': r.busyMs,
+        };
+      }),
+    ),
+  );
   return result;
 }
