@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { MetricEvent } from '../../src/metrics/event.js';
+import { validateEvent as validateInBrowser } from '../../src/metrics/validate.js';
 import { MAX_DETAIL_LENGTH, MAX_ID_LENGTH, validateBatch, validateEvent } from './validate.js';
 
 const good: MetricEvent = {
@@ -140,5 +141,25 @@ describe('validateBatch', () => {
     expect(validateBatch(good).errors).toEqual(['$: expected a JSON array of events, got object']);
     expect(validateBatch([]).errors).toEqual(['$: the batch is empty']);
     expect(validateBatch([]).events).toEqual([]);
+  });
+});
+
+// The SDK's strict validator (what reporters and app teams test against) and the collector must agree on
+// the contract's limits, or an event the SDK's tests pass would be dropped by the server.
+describe('the SDK validator and the collector agree on the limits of src/metrics/event.ts', () => {
+  it.each<[string, Record<string, unknown>, boolean]>([
+    ['a negative opt-out', { name: 'opt-out', value: -1 }, false],
+    ['a negative conversion (a refund)', { name: 'conversion', value: -5 }, true],
+    ['a negative fcp', { value: -1 }, false],
+    ['a session at the id limit', { session: 's'.repeat(MAX_ID_LENGTH) }, true],
+    ['a session over the id limit', { session: 's'.repeat(MAX_ID_LENGTH + 1) }, false],
+    ['a detail at the limit', { detail: 'd'.repeat(MAX_DETAIL_LENGTH) }, true],
+    ['a detail over the limit', { detail: 'd'.repeat(MAX_DETAIL_LENGTH + 1) }, false],
+    ['a plain user key', { user: 'ada@example.com' }, false],
+    ['an unknown arm', { arm: 'v3' }, false],
+  ])('%s', (_, patch, valid) => {
+    const event = { ...good, ...patch };
+    expect(validateEvent(event, 0).ok).toBe(valid);
+    expect(validateInBrowser(event)).toHaveLength(valid ? 0 : 1);
   });
 });

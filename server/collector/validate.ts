@@ -1,17 +1,20 @@
 // The collector's own check of incoming events: the server never trusts the browser. Each problem names
 // the event's index in the batch and the field, e.g. `[3].value: expected a number for fcp, got string`.
 import { isFamily } from '../../src/families.js';
-import { type Arm, METRIC_NAMES, type MetricEvent, type MetricName } from '../../src/metrics/event.js';
+import {
+  ARMS,
+  type Arm,
+  MAX_DETAIL_LENGTH,
+  MAX_ID_LENGTH,
+  METRIC_NAMES,
+  type MetricEvent,
+  type MetricName,
+  SIGNED_METRICS as SIGNED,
+  USER_HASH_PATTERN as USER_HASH,
+} from '../../src/metrics/event.js';
 
-const ARMS: readonly Arm[] = ['v1', 'v2', 'mixed'];
-/** Longest id (user hash, session id, stage, config version) kept; longer ones are rejected, not cut. */
-export const MAX_ID_LENGTH = 128;
-/** Longest `detail` label (an error message or conversion name) kept. */
-export const MAX_DETAIL_LENGTH = 500;
-// The user is a salted hash: accepting only hex keeps a plain user key (an email, an id) out of the store.
-const USER_HASH = /^[0-9a-f]{8,64}$/;
-/** Metrics whose value may be negative (a refund is a negative conversion). */
-const SIGNED: ReadonlySet<MetricName> = new Set<MetricName>(['conversion']);
+// The limits are the contract's (src/metrics/event.ts); re-exported for the collector's callers.
+export { MAX_DETAIL_LENGTH, MAX_ID_LENGTH };
 
 /** The verdict on one event: the normalized event, or every problem found in it. */
 export type EventCheck = { ok: true; event: MetricEvent } | { ok: false; errors: string[] };

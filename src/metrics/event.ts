@@ -23,6 +23,20 @@ export type MetricName = (typeof METRIC_NAMES)[number];
 /** The page's token version: `mixed` when its families differ. */
 export type Arm = 'v1' | 'v2' | 'mixed';
 
+// The limits below are part of the contract: the SDK's `validateEvent` and the collector's own check
+// (server/collector/validate.ts) both read them, so the browser and the server cannot drift apart.
+
+/** Every arm, in order. */
+export const ARMS: readonly Arm[] = ['v1', 'v2', 'mixed'];
+/** Metrics whose value may be negative (a refund is a negative conversion); other numbers are >= 0. */
+export const SIGNED_METRICS: ReadonlySet<MetricName> = /* @__PURE__ */ new Set<MetricName>(['conversion']);
+/** `user` is a salted hash in hex: a plain user key (an email, an id) never matches. */
+export const USER_HASH_PATTERN = /^[0-9a-f]{8,64}$/;
+/** Longest id (user hash, session, stage, config version) an event may carry. */
+export const MAX_ID_LENGTH = 128;
+/** Longest `detail` label (an error message or conversion name). */
+export const MAX_DETAIL_LENGTH = 500;
+
 /**
  * One event. `user` is a salted hash of the user key (the key never leaves the browser);
  * `session` a random id per page session; `ts` ms since epoch. `value` is a number, except for

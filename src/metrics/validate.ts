@@ -1,7 +1,16 @@
-// Checks a value against the metric event contract (src/metrics/event.ts). Used by the reporters' tests
-// and by the collector, which must reject what the gate could not aggregate.
+// Checks a value against the metric event contract (src/metrics/event.ts), strictly: for reporters and
+// their tests. The collector reads events tolerantly (drops unknown fields, upper-cases regions) with its
+// own check in server/collector/validate.ts; both take their limits from src/metrics/event.ts.
 import { isFamily } from '../families.js';
-import { METRIC_NAMES, type MetricName } from './event.js';
+import {
+  ARMS,
+  MAX_DETAIL_LENGTH as MAX_DETAIL,
+  MAX_ID_LENGTH as MAX_ID,
+  METRIC_NAMES,
+  type MetricName,
+  SIGNED_METRICS,
+  USER_HASH_PATTERN as USER_HASH,
+} from './event.js';
 
 /** One thing wrong with an event, located by a JSON path such as `$[3].value`. */
 export interface EventProblem {
@@ -23,24 +32,7 @@ const KNOWN_FIELDS = new Set([
   'ts',
   'detail',
 ]);
-/** Metrics whose value is a measurement or a count, never negative. */
-const NON_NEGATIVE: ReadonlySet<MetricName> = new Set([
-  'page-view',
-  'fcp',
-  'lcp',
-  'inp',
-  'cls',
-  'ttfb',
-  'theme-switch',
-  'js-error',
-  'memory',
-  'exposure',
-]);
-// The user field is a hash: accepting only hex keeps a plain user key (an email, an id) out of the data.
-const USER_HASH = /^[0-9a-f]{8,64}$/;
 const REGION = /^[A-Z]{2}$/;
-const MAX_DETAIL = 500;
-const MAX_ID = 128;
 
 /**
  * Returns every problem with `value` as a MetricEvent (empty when valid). `path` prefixes the paths,
@@ -66,11 +58,11 @@ export function validateEvent(value: unknown, path = '$'): EventProblem[] {
       at('value', 'a fallback carries its reason as a non-empty string');
   } else if (typeof e.value !== 'number' || !Number.isFinite(e.value)) {
     at('value', `expected a finite number, got ${show(e.value)}`);
-  } else if (knownName && NON_NEGATIVE.has(name as MetricName) && e.value < 0) {
+  } else if (knownName && !SIGNED_METRICS.has(name as MetricName) && e.value < 0) {
     at('value', `${String(name)} cannot be negative, got ${e.value}`);
   }
 
-  if (e.arm !== 'v1' && e.arm !== 'v2' && e.arm !== 'mixed')
+  if (!(ARMS as readonly unknown[]).includes(e.arm))
     at('arm', `expected v1, v2 or mixed, got ${show(e.arm)}`);
   if (e.family !== undefined && !isFamily(e.family)) at('family', `unknown family ${show(e.family)}`);
   if (name === 'exposure' && e.family === undefined) at('family', 'an exposure names its family');
