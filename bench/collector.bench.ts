@@ -8,8 +8,9 @@ import { Agent, request } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { mulberry32 } from '../gate/random.js';
 import { createCollector } from '../server/collector/collector.js';
-import { sampleSession, seededRandom } from '../server/collector/sample-events.js';
+import { sampleSession } from '../server/collector/sample-events.js';
 import { spawnCollector } from '../server/collector/spawn-collector.js';
 import type { MetricEvent } from '../src/metrics/event.js';
 import { quantile } from './quantile.js';
@@ -61,7 +62,7 @@ export default async function collectorBench(ctx: BenchContext): Promise<Record<
   const started = performance.now();
   await Promise.all(
     Array.from({ length: CLIENTS }, async (_, c) => {
-      const random = seededRandom(c + 1);
+      const random = mulberry32(c + 1);
       for (let i = 0; performance.now() < stopAt; i++) {
         const batch = sampleSession(random, `c${c}-${i}`, Date.now());
         const t0 = performance.now();

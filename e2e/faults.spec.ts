@@ -2,9 +2,9 @@
 // gets its token colour), nothing uncaught is thrown, each family has the right version, and the app can
 // read why in `rollout.getState()`. One table of cases, one shared check (fixtures/reliability/checks.ts).
 import { type BrowserContext, expect, type Page, test } from '@playwright/test';
+import { FAMILIES } from '../src/families.js';
 import type { PageSpec, RelWindow } from './fixtures/reliability/app.js';
 import {
-  EVERY,
   type Expected,
   every,
   type Json,
@@ -626,7 +626,7 @@ test('control: without token CSS the fixture elements are unstyled, with it they
   page,
 }) => {
   await page.goto(server.pageUrl({ flags: staticFlags(ALL_V2), manual: true }, { noBoot: true }));
-  expect((await styling(page)).unstyled).toHaveLength(EVERY.length);
+  expect((await styling(page)).unstyled).toHaveLength(FAMILIES.length);
   await page.evaluate(() => (window as unknown as RelWindow).rel.start());
   await verify(page, v2, []);
 });
@@ -645,7 +645,7 @@ for (const c of CASES) {
     expect(first.ready).toBe(true);
     if (c.atReady) {
       const families = first.families as Record<string, Json>;
-      for (const f of EVERY) {
+      for (const f of FAMILIES) {
         expect(families[f]?.version, f).toBe(c.atReady[f].version);
         expect(families[f]?.reason, f).toBe(c.atReady[f].reason);
       }

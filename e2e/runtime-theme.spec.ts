@@ -1,10 +1,10 @@
 // Theme switching, opt-out, the notice, two-tab sync and the destroy() leak check, in Chromium.
 import { type CDPSession, expect, type Page, test } from '@playwright/test';
+import { FAMILIES } from '../src/families.js';
 import { pageUrl, type RuntimeServer, startRuntimeServer } from './fixtures/runtime/server.js';
 
 type Json = Record<string, unknown>;
 const ALL_V2 = { stage: 'go', version: 'fixture-1', go: { percentage: 100, regions: ['all'] } };
-const EVERY = ['buttons', 'cards', 'forms', 'tables', 'navigation', 'feedback', 'overlays', 'checkout'];
 
 let server: RuntimeServer;
 test.beforeAll(async () => {
@@ -146,7 +146,7 @@ test('opting out returns every family to v1 at once, tells the flag source, and 
     return done.then(() => now);
   })) as Json;
   // The state changed synchronously, before any stylesheet loaded.
-  for (const family of EVERY) {
+  for (const family of FAMILIES) {
     expect((immediate.families as Record<string, Json>)[family]).toMatchObject({
       version: 'v1',
       reason: 'opted-out',

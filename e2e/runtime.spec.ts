@@ -1,5 +1,6 @@
 // The token runtime in Chromium: CSS loader swaps and failures, boot snippet, CSP, theme, opt-out, leaks.
 import { expect, type Page, test } from '@playwright/test';
+import { FAMILIES } from '../src/families.js';
 import { readProbes, startSampling, stopSampling } from './fixtures/runtime/sampler.js';
 import { pageUrl, type RuntimeServer, startRuntimeServer } from './fixtures/runtime/server.js';
 
@@ -53,8 +54,7 @@ test('a v2 decision loads the v2 core and family files and drops the v1 monolith
   expect(await state(page)).toEqual(s);
 });
 
-const CORE_AND = (families: string[]) => ['v2/core', ...families.map((f) => `v2/${f}`)];
-const EVERY = ['buttons', 'cards', 'forms', 'tables', 'navigation', 'feedback', 'overlays', 'checkout'];
+const CORE_AND = (families: readonly string[]) => ['v2/core', ...families.map((f) => `v2/${f}`)];
 
 /** Waits until the token links are exactly `expected` and every page family's sheet is loaded. */
 async function settle(page: Page, expected: string[]): Promise<void> {
@@ -98,10 +98,11 @@ for (const theme of ['light', 'dark'] as const) {
     await settle(page, ['v1']);
     const v1 = await readProbes(page);
     await flip(page, ALL_V2);
-    await settle(page, CORE_AND(EVERY));
+    await settle(page, CORE_AND(FAMILIES));
     const v2 = await readProbes(page);
     const expected: Record<string, Record<string, string[]>> = { [theme]: {} };
-    for (const family of EVERY) expected[theme]![family] = [...new Set([v1[family] ?? '', v2[family] ?? ''])];
+    for (const family of FAMILIES)
+      expected[theme]![family] = [...new Set([v1[family] ?? '', v2[family] ?? ''])];
     // Slow token files stretch each swap over many frames, so an early removal would be seen.
     server.faults.set('/dist/tokens/', { delayMs: 250 });
     await startSampling(page, expected);
@@ -113,7 +114,7 @@ for (const theme of ['light', 'dark'] as const) {
     });
     await settle(page, ['v1', ...CORE_AND(['buttons', 'cards'])]);
     await flip(page, ALL_V2);
-    await settle(page, CORE_AND(EVERY));
+    await settle(page, CORE_AND(FAMILIES));
     await flip(page, { ...ALL_V2, go: { percentage: 100, regions: ['all'], components: ['forms'] } });
     await settle(page, ['v1', ...CORE_AND(['forms'])]);
     await flip(page, null);
@@ -122,7 +123,7 @@ for (const theme of ['light', 'dark'] as const) {
     expect(report.bad).toEqual([]);
     expect(report.frames).toBeGreaterThan(30);
     // v1 (legacy class) and v2 (data-theme) render the same token values in this theme.
-    for (const family of EVERY) expect(v1[family], `${family} probe`).not.toBe('');
+    for (const family of FAMILIES) expect(v1[family], `${family} probe`).not.toBe('');
     expect(v1).toEqual(v2);
   });
 }
@@ -131,7 +132,7 @@ test('the frame sampler does see an unstyled frame (control)', async ({ page }) 
   await page.goto(pageUrl(server, { config: 'null' }), { waitUntil: 'domcontentloaded' });
   await ready(page);
   const v1 = await readProbes(page);
-  const expected = { light: Object.fromEntries(EVERY.map((f) => [f, [v1[f] ?? '']])) };
+  const expected = { light: Object.fromEntries(FAMILIES.map((f) => [f, [v1[f] ?? '']])) };
   await startSampling(page, expected);
   // What a naive swap does: drop the old sheet before the new one arrived.
   await page.evaluate(() => {
@@ -167,11 +168,11 @@ for (const [fault, message] of FAULTS) {
     expect(families.buttons).toMatchObject({ version: 'v2', reason: 'in-rollout', loaded: true });
     expect(s.arm).toBe('mixed');
     expect((await links(page)).sort()).toEqual(
-      ['v1', ...CORE_AND(EVERY.filter((f) => f !== 'forms'))].sort(),
+      ['v1', ...CORE_AND(FAMILIES.filter((f) => f !== 'forms'))].sort(),
     );
     // The page stays styled: forms through the v1 monolith.
     const probes = await readProbes(page);
-    for (const family of EVERY) expect(probes[family], family).not.toBe('');
+    for (const family of FAMILIES) expect(probes[family], family).not.toBe('');
   });
 }
 
@@ -180,7 +181,7 @@ test('a failing v2 core keeps every family on v1', async ({ page }) => {
   await page.goto(pageUrl(server, { config: JSON.stringify(ALL_V2) }), { waitUntil: 'domcontentloaded' });
   const s = await ready(page);
   expect(s.arm).toBe('v1');
-  for (const family of EVERY)
+  for (const family of FAMILIES)
     expect((s.families as Record<string, Json>)[family]?.reason).toBe('load-failed');
   expect(await links(page)).toEqual(['v1']);
 });
@@ -203,7 +204,7 @@ test('a rollback flip in the middle of a swap settles on v1 with no unstyled fra
   await page.goto(pageUrl(server, { config: 'null' }), { waitUntil: 'domcontentloaded' });
   await ready(page);
   const v1 = await readProbes(page);
-  await startSampling(page, { light: Object.fromEntries(EVERY.map((f) => [f, [v1[f] ?? '']])) });
+  await startSampling(page, { light: Object.fromEntries(FAMILIES.map((f) => [f, [v1[f] ?? '']])) });
   server.faults.set('/dist/tokens/v2/', { delayMs: 400 });
   await flip(page, ALL_V2);
   await page.waitForTimeout(100);
@@ -271,7 +272,7 @@ test('a page that declares no family yet keeps its boot links until components r
   });
   const s = await ready(page);
   expect(s.pageFamilies).toEqual([]);
-  expect(await links(page)).toEqual(CORE_AND(EVERY));
+  expect(await links(page)).toEqual(CORE_AND(FAMILIES));
   await page.evaluate(() =>
     (window as unknown as { rt: { rollout: { use(f: string): () => void } } }).rt.rollout.use('forms'),
   );

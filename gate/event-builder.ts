@@ -1,5 +1,6 @@
 // Builds contract-valid events for tests and the simulator, so both speak the same format as the SDK.
 import type { Family } from '../src/families.js';
+import { createEvent } from '../src/metrics/create-event.js';
 import type { Arm, MetricEvent, MetricName } from '../src/metrics/event.js';
 
 /** Who and where: the fields every event of one user shares. */
@@ -25,17 +26,12 @@ export function eventFor(
   ts: number,
   extras: { family?: Family; arm?: Arm } = {},
 ): MetricEvent {
-  const event: MetricEvent = {
+  return createEvent(
     name,
     value,
-    arm: extras.arm ?? user.arm,
-    stage: user.stage,
-    configVersion: 'cfg-1',
-    region: user.region,
-    user: userHash(user.id),
-    session: user.session ?? `s${user.id}`,
+    { arm: user.arm, stage: user.stage, configVersion: 'cfg-1', region: user.region },
+    { user: userHash(user.id), session: user.session ?? `s${user.id}` },
     ts,
-  };
-  if (extras.family) event.family = extras.family;
-  return event;
+    extras,
+  );
 }

@@ -51,6 +51,17 @@ function row(e: MetricEvidence, name = e.label): string[] {
   ];
 }
 
+/** The columns `row` fills after the name, shared by the metric and the family tables. */
+const COMPARISON_COLUMNS = [
+  'v1 (users)',
+  'v2 (users)',
+  'v2 - v1',
+  'always-valid interval',
+  'trigger',
+  'margin',
+  'status',
+];
+
 /** Renders the report: decision and reasons first, then the per-metric and per-family evidence. */
 export function formatReport(report: GateReport): string {
   const d = report.decision;
@@ -77,36 +88,14 @@ export function formatReport(report: GateReport): string {
       : []),
     `alpha ${report.alpha.total} split over ${report.alpha.comparisons} comparisons (Bonferroni): ${report.alpha.perComparison.toPrecision(3)} each; sequences tuned for ${report.targetUsers} users; P1 bugs ${report.p1Bugs}`,
     '',
-    ...pad([
-      [
-        'metric',
-        'v1 (users)',
-        'v2 (users)',
-        'v2 - v1',
-        'always-valid interval',
-        'trigger',
-        'margin',
-        'status',
-      ],
-      ...report.metrics.map((m) => row(m)),
-    ]),
+    ...pad([['metric', ...COMPARISON_COLUMNS], ...report.metrics.map((m) => row(m))]),
     "(* = in this stage's success gate; pt = percentage points, % = relative to v1)",
   ];
   if (report.families.length > 0) {
     lines.push(
       '',
       ...pad([
-        [
-          'family errors',
-          'v1 (users)',
-          'v2 (users)',
-          'v2 - v1',
-          'always-valid interval',
-          'trigger',
-          'margin',
-          'status',
-          'v2 fallbacks',
-        ],
+        ['family errors', ...COMPARISON_COLUMNS, 'v2 fallbacks'],
         ...report.families.map((f) => [
           ...row(f.comparison, `${f.family}${f.errorsTagged ? '' : ' (untagged)'}`),
           f.fallbackRate.n === 0 ? '–' : `${(f.fallbackRate.mean * 100).toFixed(1)}% of ${f.fallbackRate.n}`,

@@ -8,17 +8,22 @@ export interface Random {
   normal(): number;
 }
 
-/** A mulberry32 stream (32-bit state: fast, and plenty for Monte Carlo at these sizes) with Box-Muller normals. */
-export function seededRandom(seed: number): Random {
+/** Uniform draws in [0, 1) from mulberry32 (32-bit state: fast, and plenty for simulations at these sizes). */
+export function mulberry32(seed: number): () => number {
   let state = seed >>> 0;
-  let spare: number | null = null;
-  const uniform = (): number => {
+  return () => {
     state = (state + 0x6d2b79f5) >>> 0;
     let t = state;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
+}
+
+/** A mulberry32 stream with Box-Muller normals. */
+export function seededRandom(seed: number): Random {
+  const uniform = mulberry32(seed);
+  let spare: number | null = null;
   const normal = (): number => {
     if (spare !== null) {
       const value = spare;

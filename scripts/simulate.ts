@@ -6,6 +6,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from '@playwright/test';
+import { mulberry32 } from '../gate/random.js';
 import { chromiumLaunchOptions } from './chromium.js';
 
 /** What to simulate. */
@@ -59,18 +60,6 @@ export const SIMULATION_DEFAULTS = {
   conversionRate: 0.3,
   seed: 1,
 } as const;
-
-/** A small deterministic PRNG (mulberry32): the same seed gives the same visitors and choices. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The plan of one session: who visits and whether they will buy. Pure, from the seeded random. */
 export function planSession(
@@ -214,7 +203,8 @@ async function runSession(
 export async function simulateTraffic(options: SimulationOptions): Promise<SimulationSummary> {
   const started = Date.now();
   const deadline = started + options.durationSeconds * 1000;
-  const random = seededRandom(options.seed);
+  // The same seed gives the same visitors and choices.
+  const random = mulberry32(options.seed);
   const browser = await chromium.launch(chromiumLaunchOptions());
   const summary: SimulationSummary = { sessions: 0, failed: 0, conversions: 0, byArm: {}, seconds: 0 };
   let next = 0;

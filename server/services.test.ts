@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { sampleSession, seededRandom } from './collector/sample-events.js';
+import { mulberry32 } from '../gate/random.js';
+import { sampleSession } from './collector/sample-events.js';
 import { tempDirs } from './collector/temp-dirs.js';
 import { parseServicesArgs, startServices } from './services.js';
 
@@ -22,7 +23,7 @@ describe('token-rollout serve (flag service + collector on one port)', () => {
       ).json()) as Record<string, { value: unknown }>;
       expect(evalx['design-tokens-v2']?.value).toMatchObject({ week1: { percentage: 5 } });
 
-      const events = sampleSession(seededRandom(1), 'session-1', Date.now());
+      const events = sampleSession(mulberry32(1), 'session-1', Date.now());
       const posted = await fetch(`${server.url}/collect`, {
         method: 'POST',
         headers: { 'content-type': 'text/plain' },

@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util';
 import { createCollector } from './collector/collector.js';
 import { isLoopback } from './flag-server/server.js';
 import { createFlagService } from './flag-server/service.js';
+import { portOption } from './integer-option.js';
 
 /** Options of `startServices`; a non-loopback host needs both tokens. */
 export interface ServicesOptions {
@@ -79,10 +80,7 @@ export function parseServicesArgs(
     },
     strict: true,
   });
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`--port must be an integer from 0 to 65535, got "${values.port}"`);
-  }
+  const port = portOption(values.port);
   const adminToken = values['admin-token'] ?? env.TOKEN_ROLLOUT_ADMIN_TOKEN;
   const collectorToken = values['collector-token'] ?? env.TOKEN_ROLLOUT_COLLECTOR_TOKEN;
   return {

@@ -2,6 +2,7 @@
 // server (the lead's bin calls `collectorCli`). The token may also come from TOKEN_ROLLOUT_COLLECTOR_TOKEN.
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { integerOption, portOption } from '../integer-option.js';
 import { type CollectorServer, type CollectorServerOptions, startCollectorServer } from './server.js';
 
 /** Parses the collector's options; throws an Error naming the bad option. */
@@ -21,24 +22,18 @@ export function parseCollectorArgs(
     },
     strict: true,
   });
-  const integer = (name: string, text: string, min: number, max: number): number => {
-    const n = Number(text);
-    if (!Number.isInteger(n) || n < min || n > max) {
-      throw new Error(`--${name} must be an integer from ${min} to ${max}, got "${text}"`);
-    }
-    return n;
-  };
   const options: CollectorServerOptions = {
     dataDir: resolve(values.data),
-    port: integer('port', values.port, 0, 65535),
+    port: portOption(values.port),
     host: values.host,
   };
   const token = values.token ?? env.TOKEN_ROLLOUT_COLLECTOR_TOKEN;
   if (token !== undefined && token !== '') options.token = token;
   if (values['max-body-bytes'] !== undefined) {
-    options.maxBodyBytes = integer('max-body-bytes', values['max-body-bytes'], 1024, 2 ** 30);
+    options.maxBodyBytes = integerOption('max-body-bytes', values['max-body-bytes'], 1024, 2 ** 30);
   }
-  if (values['max-batch'] !== undefined) options.maxBatch = integer('max-batch', values['max-batch'], 1, 1e6);
+  if (values['max-batch'] !== undefined)
+    options.maxBatch = integerOption('max-batch', values['max-batch'], 1, 1e6);
   return options;
 }
 

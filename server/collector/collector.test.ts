@@ -1,11 +1,12 @@
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../gate/random.js';
 import type { MetricEvent } from '../../src/metrics/event.js';
 import type { AggregateSummary, UserSummary } from './aggregates.js';
 import { deriveIngestKey } from './auth.js';
 import { createCollector } from './collector.js';
-import { sampleSession, seededRandom } from './sample-events.js';
+import { sampleSession } from './sample-events.js';
 import { type CollectorServer, isLoopback, startCollectorServer } from './server.js';
 import { tempDirs } from './temp-dirs.js';
 
@@ -56,7 +57,7 @@ async function exported(
 describe('POST /collect', () => {
   it('stores a beacon batch and answers what it accepted', async () => {
     const server = await start();
-    const batch = sampleSession(seededRandom(1), 'a', 1_700_000_000_000);
+    const batch = sampleSession(mulberry32(1), 'a', 1_700_000_000_000);
     const res = await post(`${server.url}/collect`, JSON.stringify(batch));
     expect(res.status).toBe(200);
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
@@ -186,7 +187,7 @@ describe('POST /collect', () => {
 describe('reads', () => {
   it('serves aggregates per cell and per user, with filters, and rejects bad filters by name', async () => {
     const server = await start();
-    const random = seededRandom(7);
+    const random = mulberry32(7);
     for (let i = 0; i < 5; i++) {
       const res = await post(
         `${server.url}/collect`,
@@ -219,7 +220,7 @@ describe('reads', () => {
 
   it('streams a large export in order, filtered on request', async () => {
     const server = await start();
-    const random = seededRandom(11);
+    const random = mulberry32(11);
     const sent: MetricEvent[] = [];
     for (let b = 0; b < 20; b++) {
       const batch = Array.from({ length: 10 }, (_, i) =>
@@ -239,7 +240,7 @@ describe('reads', () => {
   it('rebuilds the same aggregates from disk after a restart', async () => {
     const dataDir = tempDir();
     const first = await startCollectorServer({ dataDir });
-    const random = seededRandom(3);
+    const random = mulberry32(3);
     for (let i = 0; i < 10; i++) {
       await post(`${first.url}/collect`, JSON.stringify(sampleSession(random, `s${i}`, 1_700_000_000_000)));
     }

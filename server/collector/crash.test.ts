@@ -3,11 +3,12 @@
 import { appendFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { mulberry32 } from '../../gate/random.js';
 import type { MetricEvent } from '../../src/metrics/event.js';
 import { validateEvent as contractProblems } from '../../src/metrics/validate.js';
 import { createCollector } from './collector.js';
 import { encodeRecord } from './record.js';
-import { sampleSession, seededRandom } from './sample-events.js';
+import { sampleSession } from './sample-events.js';
 import { spawnCollector } from './spawn-collector.js';
 import { tempDirs } from './temp-dirs.js';
 
@@ -27,7 +28,7 @@ interface Load {
 async function load(url: string, clients: number, round: number, stop: () => boolean, state: Load) {
   await Promise.all(
     Array.from({ length: clients }, async (_, c) => {
-      const random = seededRandom(round * 1000 + c);
+      const random = mulberry32(round * 1000 + c);
       for (let i = 0; !stop(); i++) {
         const batch = sampleSession(random, `r${round}-c${c}-${i}`, 1_700_000_000_000 + i);
         state.sent += batch.length;

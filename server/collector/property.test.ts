@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { FAMILIES } from '../../src/families.js';
-import { METRIC_NAMES, type MetricEvent } from '../../src/metrics/event.js';
+import { EVENT_FIELDS, METRIC_NAMES, type MetricEvent } from '../../src/metrics/event.js';
 import { validateEvent as contractProblems } from '../../src/metrics/validate.js';
 import { type CollectorServer, startCollectorServer } from './server.js';
 import { tempDirs } from './temp-dirs.js';
@@ -28,23 +28,9 @@ const validEvent: fc.Arbitrary<Record<string, unknown>> = fc.record(
   { requiredKeys: ['name', 'value', 'arm', 'stage', 'configVersion', 'region', 'user', 'session', 'ts'] },
 );
 
-const FIELDS = [
-  'name',
-  'value',
-  'arm',
-  'family',
-  'stage',
-  'configVersion',
-  'region',
-  'user',
-  'session',
-  'ts',
-  'detail',
-];
-
 /** A valid event with one field replaced by anything, or removed. */
 const nearlyValid = fc
-  .tuple(validEvent, fc.constantFrom(...FIELDS), fc.option(fc.anything(), { nil: undefined }))
+  .tuple(validEvent, fc.constantFrom(...EVENT_FIELDS), fc.option(fc.anything(), { nil: undefined }))
   .map(([event, field, value]) => {
     const copy: Record<string, unknown> = { ...event };
     if (value === undefined) delete copy[field];

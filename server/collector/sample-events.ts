@@ -3,18 +3,6 @@
 import { FAMILIES } from '../../src/families.js';
 import type { Arm, MetricEvent } from '../../src/metrics/event.js';
 
-/** A small seeded PRNG (mulberry32): same seed, same sequence. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const REGIONS = ['AU', 'NZ', 'CA', 'GB', 'DE', 'US'] as const;
 
 function pick<T>(random: () => number, items: readonly T[]): T {

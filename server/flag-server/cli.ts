@@ -1,6 +1,7 @@
 // `token-rollout serve --flags DIR --port N --data DIR [--host H] [--admin-token T]` (the lead's bin calls this).
 import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { portOption } from '../integer-option.js';
 import { type FlagServer, startFlagServer } from './server.js';
 
 /** Parses the serve options; throws an Error naming the bad option. */
@@ -16,10 +17,7 @@ export function parseServeArgs(argv: readonly string[]) {
     },
     strict: true,
   });
-  const port = Number(values.port);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`--port must be an integer from 0 to 65535, got "${values.port}"`);
-  }
+  const port = portOption(values.port);
   return {
     flagsDir: resolve(values.flags),
     dataDir: resolve(values.data),

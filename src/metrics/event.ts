@@ -26,6 +26,20 @@ export type Arm = 'v1' | 'v2' | 'mixed';
 // The limits below are part of the contract: the SDK's `validateEvent` and the collector's own check
 // (server/collector/validate.ts) both read them, so the browser and the server cannot drift apart.
 
+/** Every field an event may have (`MetricEvent`'s keys). */
+export const EVENT_FIELDS: readonly (keyof MetricEvent)[] = [
+  'name',
+  'value',
+  'arm',
+  'family',
+  'stage',
+  'configVersion',
+  'region',
+  'user',
+  'session',
+  'ts',
+  'detail',
+];
 /** Every arm, in order. */
 export const ARMS: readonly Arm[] = ['v1', 'v2', 'mixed'];
 /** Metrics whose value may be negative (a refund is a negative conversion); other numbers are >= 0. */

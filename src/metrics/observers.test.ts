@@ -5,28 +5,9 @@ import { createEvent, normalizeRegion } from './create-event.js';
 import { describeThrown, type ErrorInfo, observeErrors } from './errors.js';
 import type { MetricName } from './event.js';
 import { exposureTracker } from './exposure.js';
+import { fakeVitals } from './fake-vitals.test-support.js';
 import { memorySourceOf, readMemory } from './memory.js';
-import type { VitalReport, VitalSubscribe, WebVitalsApi } from './web-vitals.js';
 import { observeWebVitals } from './web-vitals.js';
-
-function fakeVitals() {
-  const callbacks = new Map<string, (m: VitalReport) => void>();
-  const sub =
-    (name: string): VitalSubscribe =>
-    (cb) => {
-      callbacks.set(name, cb);
-    };
-  const api: WebVitalsApi = {
-    onFCP: sub('FCP'),
-    onLCP: sub('LCP'),
-    onINP: sub('INP'),
-    onCLS: sub('CLS'),
-    onTTFB: sub('TTFB'),
-  };
-  const fire = (name: VitalReport['name'], value: number, id = `${name}-1`) =>
-    callbacks.get(name)?.({ name, value, id });
-  return { api, fire };
-}
 
 describe('observeWebVitals', () => {
   it('reports each vital under its event name, once per value change, and goes quiet when stopped', () => {

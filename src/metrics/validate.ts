@@ -4,6 +4,7 @@
 import { isFamily } from '../families.js';
 import {
   ARMS,
+  EVENT_FIELDS,
   MAX_DETAIL_LENGTH as MAX_DETAIL,
   MAX_ID_LENGTH as MAX_ID,
   METRIC_NAMES,
@@ -19,19 +20,7 @@ export interface EventProblem {
 }
 
 const NAMES: readonly string[] = METRIC_NAMES;
-const KNOWN_FIELDS = new Set([
-  'name',
-  'value',
-  'arm',
-  'family',
-  'stage',
-  'configVersion',
-  'region',
-  'user',
-  'session',
-  'ts',
-  'detail',
-]);
+const KNOWN_FIELDS: ReadonlySet<string> = new Set(EVENT_FIELDS);
 const REGION = /^[A-Z]{2}$/;
 
 /**

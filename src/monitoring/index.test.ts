@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { Family } from '../families.js';
 import { FAMILIES } from '../families.js';
 import type { MetricEvent } from '../metrics/event.js';
+import { fakeVitals } from '../metrics/fake-vitals.test-support.js';
 import { hashUserKey } from '../metrics/identity.js';
 import { validateEvent } from '../metrics/validate.js';
-import type { VitalReport, VitalSubscribe, WebVitalsApi } from '../metrics/web-vitals.js';
 import type { Reporter } from '../report/reporter.js';
 import type { RolloutPlugin } from '../rollout.js';
 import { createMemoryStorage } from '../storage/safe.js';
@@ -71,26 +71,6 @@ function fakeRollout(v2: readonly Family[] = ['buttons', 'cards'], initial: Part
       for (const l of conversionListeners) l(name, value);
     },
     listenerCount: () => listeners.size + themeListeners.size + conversionListeners.size,
-  };
-}
-
-function fakeVitals() {
-  const callbacks = new Map<string, (m: VitalReport) => void>();
-  const sub =
-    (name: string): VitalSubscribe =>
-    (cb) => {
-      callbacks.set(name, cb);
-    };
-  const api: WebVitalsApi = {
-    onFCP: sub('FCP'),
-    onLCP: sub('LCP'),
-    onINP: sub('INP'),
-    onCLS: sub('CLS'),
-    onTTFB: sub('TTFB'),
-  };
-  return {
-    api,
-    fire: (name: VitalReport['name'], value: number) => callbacks.get(name)?.({ name, value, id: name }),
   };
 }
 
