@@ -10,10 +10,8 @@ const browser = {
   react: 'src/react/index.ts',
   launchdarkly: 'src/launchdarkly/index.ts',
   boot: 'src/boot/index.ts',
-};
-/** Node entry points: the flag server, collector and gate, and the CLI. */
-const node = {
-  node: 'server/node.ts',
+  /** The pure core (config, assignment, event contract) that the Node tools read too. */
+  core: 'src/core.ts',
 };
 const external = (id: string) =>
   /^(node:|react($|\/)|web-vitals|launchdarkly-js-client-sdk|@launchdarkly\/)/.test(id);
@@ -21,7 +19,7 @@ const external = (id: string) =>
 const ts = () =>
   typescript({
     tsconfig: './tsconfig.json',
-    include: ['src/**/*.ts', 'server/**/*.ts', 'gate/**/*.ts', 'bin/**/*.ts'],
+    include: ['src/**/*.ts', 'tokens/**/*.ts'],
     compilerOptions: { noEmit: false, declaration: false, outDir: 'dist' },
   });
 
@@ -46,7 +44,7 @@ export function bootIife(): Plugin {
 
 const config: RollupOptions[] = [
   {
-    input: { ...browser, ...node },
+    input: browser,
     external,
     plugins: [bootIife(), nodeResolve(), ts()],
     output: [
@@ -60,19 +58,11 @@ const config: RollupOptions[] = [
     ],
   },
   {
-    input: 'bin/cli.ts',
-    // The CLI bundles the project's own Node code; packages stay external (installed as dependencies).
-    external: (id) =>
-      !id.startsWith('.') && !id.startsWith('/') && !id.startsWith('\0') && !id.startsWith('virtual:'),
-    plugins: [bootIife(), ts()],
-    output: { file: 'dist/cli.js', format: 'es', banner: '#!/usr/bin/env node' },
-  },
-  {
     input: 'src/boot/snippet.ts',
     plugins: [ts()],
     output: { file: 'dist/boot.iife.js', format: 'iife', plugins: [terser({ compress: { passes: 2 } })] },
   },
-  ...Object.entries({ ...browser, ...node }).flatMap(([name, input]): RollupOptions[] => [
+  ...Object.entries(browser).flatMap(([name, input]): RollupOptions[] => [
     { input, external, plugins: [dts()], output: { file: `dist/${name}.d.ts`, format: 'es' } },
     { input, external, plugins: [dts()], output: { file: `dist/${name}.d.cts`, format: 'es' } },
   ]),

@@ -7,8 +7,8 @@ import { resolveAssignment } from '../src/assign/resolve.js';
 import type { AssignmentContext } from '../src/assign/types.js';
 import { parseRolloutConfig } from '../src/config/parse.js';
 import { FAMILIES } from '../src/families.js';
-import { SEED_CONFIG_EXTENDED, SEED_STAGE_DATES } from '../src/fixtures/seed-config.js';
 import { sha1Hex, sha1Into } from '../src/hash/sha1.js';
+import { SEED_CONFIG_EXTENDED, SEED_STAGE_DATES } from '../test-support/seed-config.js';
 import type { BenchContext } from './run.js';
 
 const REGIONS = ['AU', 'NZ', 'CA', 'US', 'FR', 'DE', 'JP', 'BR', undefined];

@@ -9,11 +9,11 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from '@playwright/test';
-import { renderGallery } from '../demo/gallery/markup.js';
 import { bundle } from '../e2e/support/bundle.js';
 import { chromiumLaunchOptions } from '../scripts/chromium.js';
 import { startStaticServer } from '../scripts/serve-static.js';
 import { FAMILIES } from '../src/families.js';
+import { renderGallery } from '../test-support/gallery/markup.js';
 import { quantile } from './quantile.js';
 import type { BenchContext } from './run.js';
 
@@ -40,7 +40,7 @@ export default async function boot(ctx: BenchContext) {
   const sdk = await bundle(join(root, 'bench/fixtures/fcp-sdk.ts'), { minify: true });
   const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>boot</title>
 <script>performance.mark('boot-start')</script><script data-v1-href="/dist/tokens/${v1.file}" data-v1-integrity="${v1.integrity}">${snippet}</script><script>performance.mark('boot-end')</script>
-<link rel="stylesheet" href="/demo/gallery/components.css"></head>
+<link rel="stylesheet" href="/test-support/gallery/components.css"></head>
 <body><main id="gallery">${renderGallery(FAMILIES, 1)}</main><script type="module" src="/sdk.js"></script></body></html>`;
   const server = await startStaticServer({
     intercept(req, res) {

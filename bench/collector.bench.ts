@@ -8,11 +8,11 @@ import { Agent, request } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { mulberry32 } from '../gate/random.js';
-import { createCollector } from '../server/collector/collector.js';
-import { sampleSession } from '../server/collector/sample-events.js';
-import { spawnCollector } from '../server/collector/spawn-collector.js';
+import { createCollector } from '../packages/tools/src/collector/collector.js';
 import type { MetricEvent } from '../src/metrics/event.js';
+import { sampleSession } from '../test-support/collector/sample-events.js';
+import { spawnCollector } from '../test-support/collector/spawn-collector.js';
+import { mulberry32 } from '../test-support/random.js';
 import { quantile } from './quantile.js';
 import type { BenchContext } from './run.js';
 

@@ -18,11 +18,11 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
-import { renderGallery } from '../demo/gallery/markup.js';
 import { bundle } from '../e2e/support/bundle.js';
 import { chromiumLaunchOptions } from '../scripts/chromium.js';
 import { startStaticServer } from '../scripts/serve-static.js';
 import { FAMILIES } from '../src/families.js';
+import { renderGallery } from '../test-support/gallery/markup.js';
 import type { TokenManifest } from '../tokens/manifest.js';
 import { quantile } from './quantile.js';
 import type { BenchContext } from './run.js';
@@ -44,7 +44,7 @@ const CPU_RATE = 4;
 
 function page(links: string[], extraHead = ''): string {
   const css = links.map((href) => `<link rel="stylesheet" href="${href}">`).join('');
-  return `<!doctype html><html lang="en" data-theme="light" class="theme--light"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>FCP</title><link rel="stylesheet" href="/demo/gallery/components.css">${css}${extraHead}</head><body><main id="gallery">${renderGallery(FAMILIES, 1)}</main></body></html>`;
+  return `<!doctype html><html lang="en" data-theme="light" class="theme--light"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>FCP</title><link rel="stylesheet" href="/test-support/gallery/components.css">${css}${extraHead}</head><body><main id="gallery">${renderGallery(FAMILIES, 1)}</main></body></html>`;
 }
 
 /** What the page itself reports (Navigation, Resource and Paint Timing), in ms from navigation start. */

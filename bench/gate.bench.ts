@@ -1,8 +1,9 @@
 // `npm run bench -- gate [--quick]`: the gate's false rollbacks and detection by simulation, next to the
 // naive fixed-threshold check (one-sided z-test at alpha 0.05 on every peek) on the same simulated data.
 // Week 1 as the plan has it: 5 % of users on v2, checked every 15 minutes, 200 checks per stage.
-import { seededRandom } from '../gate/random.js';
-import { type SimulationSummary, simulateMany, week1Scenario } from '../gate/simulate.js';
+
+import { type SimulationSummary, simulateMany, week1Scenario } from '../test-support/gate/simulate.js';
+import { seededRandom } from '../test-support/random.js';
 import type { BenchContext } from './run.js';
 
 function row(name: string, s: SimulationSummary, ms: number): Record<string, unknown> {

@@ -60,7 +60,7 @@ async function openGallery(
   extraCss = '',
 ): Promise<Page> {
   const page = await browser.newPage();
-  await page.goto(`${base}/demo/gallery/index.html?v=${version}&theme=light&n=${REPEAT}`);
+  await page.goto(`${base}/test-support/gallery/index.html?v=${version}&theme=light&n=${REPEAT}`);
   await page.waitForFunction(() => document.documentElement.dataset.galleryReady === 'true', null, {
     timeout: 60_000,
   });

@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type Browser, expect, type Page, test } from '@playwright/test';
-import { type DevServer, startDevServer } from '../server/serve.js';
+import { type DevServer, startDevServer } from '../apps/serve.js';
 import { bucketOf } from '../src/assign/bucket.js';
 import { FLAG_KEY } from '../src/families.js';
 

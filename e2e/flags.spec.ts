@@ -2,7 +2,7 @@
 // @launchdarkly/js-client-sdk 4) in Chromium, against the local LaunchDarkly-compatible flag server.
 import { createServer } from 'node:net';
 import { expect, type Page, test } from '@playwright/test';
-import { startFlagServer } from '../server/flag-server/index.js';
+import { startFlagServer } from '../packages/tools/src/flag-server/index.js';
 import { bucketOf } from '../src/assign/bucket.js';
 import { resolveAssignment } from '../src/assign/resolve.js';
 import { parseRolloutConfig } from '../src/config/parse.js';

@@ -6,9 +6,9 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { runGateCli } from '../gate/cli.js';
+import { type DevServer, startDevServer } from '../apps/serve.js';
+import { runGateCli } from '../packages/tools/src/gate/cli.js';
 import { SIMULATION_DEFAULTS, simulateTraffic } from '../scripts/simulate.js';
-import { type DevServer, startDevServer } from '../server/serve.js';
 import { bucketOf } from '../src/assign/bucket.js';
 import { FLAG_KEY } from '../src/families.js';
 

@@ -4,7 +4,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { expect, test } from '@playwright/test';
-import { type Collector, createCollector } from '../server/collector/collector.js';
+import { type Collector, createCollector } from '../packages/tools/src/collector/collector.js';
 import type { MetricEvent } from '../src/metrics/event.js';
 import { hashUserKey } from '../src/metrics/identity.js';
 import { type MonitoringServer, startMonitoringServer } from './fixtures/monitoring/server.js';

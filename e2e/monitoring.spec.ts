@@ -210,7 +210,7 @@ test('slowed stylesheets trip the FCP budget on the next slow load, not the firs
   server.delays.set('/dist/tokens/v2/', 1800);
   // The boot snippet's v2 links are script-inserted, which Chromium does not treat as render-blocking
   // (unless they carry blocking="render"), so the page's own stylesheet is slowed too to hold first paint.
-  server.delays.set('/demo/gallery/components.css', 1800);
+  server.delays.set('/test-support/gallery/components.css', 1800);
   const fcp = async () =>
     page.evaluate(
       () =>

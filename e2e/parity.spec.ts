@@ -239,7 +239,7 @@ test.describe('gallery page', () => {
   });
 
   test('shows what was wrong with a bad query and still renders with defaults', async ({ page }) => {
-    await openGallery(page, `${server.url}/demo/gallery/?v=7&families=buttons,widgets`, {
+    await openGallery(page, `${server.url}/test-support/gallery/?v=7&families=buttons,widgets`, {
       allowErrors: true,
     });
     await expect(page.getByRole('alert')).toContainText('?v=7: expected 1 or 2; showing v2');

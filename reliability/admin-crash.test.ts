@@ -7,7 +7,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { FlagState } from '../server/flag-server/index.js';
+import type { FlagState } from '../packages/tools/src/flag-server/index.js';
 import { copyFlags, ROOT, tempDir } from './support.js';
 
 // One process (node with tsx's loader), so SIGKILL hits the server itself: the `tsx` wrapper would

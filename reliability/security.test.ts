@@ -3,8 +3,8 @@
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startCollectorServer } from '../server/collector/server.js';
-import { startFlagServer } from '../server/flag-server/index.js';
+import { startCollectorServer } from '../packages/tools/src/collector/server.js';
+import { startFlagServer } from '../packages/tools/src/flag-server/index.js';
 import { copyFlags, tempDir } from './support.js';
 
 const closers: Array<() => Promise<void>> = [];

@@ -16,7 +16,7 @@ export async function tempDir(prefix: string): Promise<string> {
 /** Copies the project's flags/ into `dir/flags` and returns that path. */
 export async function copyFlags(dir: string): Promise<string> {
   const flagsDir = join(dir, 'flags');
-  await cp(join(ROOT, 'flags'), flagsDir, { recursive: true });
+  await cp(join(ROOT, 'packages/tools/flags'), flagsDir, { recursive: true });
   return flagsDir;
 }
 

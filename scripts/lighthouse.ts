@@ -7,7 +7,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as chromeLauncher from 'chrome-launcher';
 import lighthouse from 'lighthouse';
-import { startDevServer } from '../server/serve.js';
+import { startDevServer } from '../apps/serve.js';
 
 /** The figures the plan's "Mobile: Lighthouse score 95+" is judged on. */
 export interface LighthouseFigures {

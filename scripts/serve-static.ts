@@ -87,10 +87,3 @@ export function startStaticServer(options: StaticServerOptions = {}): Promise<St
     });
   });
 }
-
-if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  const port = Number(process.env.PORT ?? 4173);
-  const { url } = await startStaticServer({ port });
-  console.log(`serving ${projectRoot} at ${url}`);
-  console.log(`gallery: ${url}/demo/gallery/?v=2&theme=light`);
-}

@@ -6,7 +6,7 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from '@playwright/test';
-import { mulberry32 } from '../gate/random.js';
+import { mulberry32 } from '../test-support/random.js';
 import { chromiumLaunchOptions } from './chromium.js';
 
 /** What to simulate. */

@@ -7,4 +7,4 @@ if [[ ! -d node_modules || package-lock.json -nt node_modules/.package-lock.json
   npm ci --no-audit --no-fund
 fi
 npm run build:tokens
-exec npx tsx server/serve.ts "$@"
+exec npx tsx apps/serve.ts "$@"

@@ -1,5 +1,5 @@
 // `npm run build:tokens`: DTCG sources -> dist/tokens (v1 monolith, v2 core + families, manifest.json,
-// tokens.json) and the gallery script -> dist/gallery/gallery.js. Fails (exit 1) on a source error or
+// tokens.json). Fails (exit 1) on a source error or
 // when v2 is over the rollback budget; warns over the target.
 import { mkdirSync, readdirSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -128,21 +128,7 @@ export async function ensureTokensBuilt(): Promise<void> {
   if (isBuildStale()) await buildTokens();
 }
 
-/** Bundles the gallery page's script for the browser into dist/gallery/gallery.js. */
-export async function buildGallery(outFile = join(projectRoot, 'dist/gallery/gallery.js')): Promise<void> {
-  const { build } = await import('esbuild');
-  await build({
-    entryPoints: [join(projectRoot, 'demo/gallery/gallery.ts')],
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    outfile: outFile,
-    logLevel: 'silent',
-  });
-}
-
-/** CLI: `tsx tokens/build.ts [--source dir] [--out dir]`; the gallery is bundled only for the default output. */
+/** CLI: `tsx tokens/build.ts [--source dir] [--out dir]`. */
 async function main(argv: string[]): Promise<void> {
   try {
     const { values } = parseArgs({
@@ -157,10 +143,6 @@ async function main(argv: string[]): Promise<void> {
     const line = `tokens: ${budget.message}`;
     if (budget.status === 'warn') console.warn(`warning: ${line}`);
     else console.log(line);
-    if (values.out === undefined) {
-      await buildGallery();
-      console.log('gallery: dist/gallery/gallery.js');
-    }
   } catch (error) {
     console.error(`token build failed: ${error instanceof Error ? error.message : String(error)}`);
     process.exitCode = 1;

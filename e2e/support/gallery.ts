@@ -1,4 +1,4 @@
-// Helpers for specs that use the gallery (demo/gallery): a server for the project root that builds the
+// Helpers for specs that use the gallery (test-support/gallery): a server for the project root that builds the
 // tokens when stale and serves the gallery script bundled fresh from source, a URL builder, and a
 // loader that waits for <html data-gallery-ready> and fails on any gallery error.
 import { fileURLToPath } from 'node:url';
@@ -12,7 +12,7 @@ import type { Family } from '../../src/families.js';
 import { ensureTokensBuilt } from '../../tokens/build.js';
 import { bundle } from './bundle.js';
 
-const GALLERY_ENTRY = fileURLToPath(new URL('../../demo/gallery/gallery.ts', import.meta.url));
+const GALLERY_ENTRY = fileURLToPath(new URL('../../test-support/gallery/gallery.ts', import.meta.url));
 
 /** Starts a static server on port 0 for the project root, with the gallery ready to load. */
 export async function startGalleryServer(options: StaticServerOptions = {}): Promise<StaticServer> {
@@ -29,7 +29,7 @@ export async function startGalleryServer(options: StaticServerOptions = {}): Pro
   });
 }
 
-/** The gallery's query parameters (see demo/gallery/params.ts). */
+/** The gallery's query parameters (see test-support/gallery/params.ts). */
 export interface GalleryQuery {
   v?: 1 | 2;
   theme?: 'light' | 'dark';
@@ -44,7 +44,7 @@ export function galleryUrl(base: string, query: GalleryQuery = {}): string {
   if (query.theme) params.set('theme', query.theme);
   if (query.families) params.set('families', query.families === 'all' ? 'all' : query.families.join(','));
   if (query.n) params.set('n', String(query.n));
-  return `${base}/demo/gallery/?${params}`;
+  return `${base}/test-support/gallery/?${params}`;
 }
 
 /** Opens the gallery and waits until it is ready; throws with the page's message if it reported an error. */
@@ -57,4 +57,10 @@ export async function openGallery(
   await page.waitForSelector('html[data-gallery-ready="true"]', { state: 'attached' });
   const error = await page.evaluate(() => document.documentElement.dataset.galleryError ?? '');
   if (error && !options.allowErrors) throw new Error(`gallery ${url} reported: ${error}`);
+}
+
+// `npm run serve:gallery`: the gallery on http://127.0.0.1:4173 (or $PORT), for looking at it by hand.
+if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+  const server = await startGalleryServer({ port: Number(process.env.PORT ?? 4173) });
+  console.log(`gallery: ${galleryUrl(server.url, { v: 2, theme: 'light' })}`);
 }

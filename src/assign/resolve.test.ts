@@ -1,10 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { SEED_CONFIG_EXTENDED, SEED_FLAG, SEED_STAGE_DATES } from '../../test-support/seed-config.js';
 import { parseRolloutConfig } from '../config/parse.js';
 import { withSwitches } from '../config/switches.js';
 import type { RolloutConfig } from '../config/types.js';
 import { FAMILIES, type Family } from '../families.js';
-import { SEED_CONFIG_EXTENDED, SEED_FLAG, SEED_STAGE_DATES } from '../fixtures/seed-config.js';
 import { bucketOf } from './bucket.js';
 import { resolveAssignment } from './resolve.js';
 import type { Assignment, AssignmentContext, Reason } from './types.js';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { SEED_CONFIG_EXTENDED, SEED_FLAG, SEED_STAGE_DATES } from '../../test-support/seed-config.js';
 import { FAMILIES } from '../families.js';
-import { SEED_CONFIG_EXTENDED, SEED_FLAG, SEED_STAGE_DATES } from '../fixtures/seed-config.js';
 import { parseRolloutConfig, parseRolloutConfigForRuntime } from './parse.js';
 import type { ConfigIssue, ParseResult, RolloutConfig } from './types.js';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { SEED_CONFIG_EXTENDED, SEED_FLAG } from '../fixtures/seed-config.js';
+import { SEED_CONFIG_EXTENDED, SEED_FLAG } from '../../test-support/seed-config.js';
 import { parseRolloutConfig } from './parse.js';
 import { activeStage } from './stage.js';
 import { withSwitches } from './switches.js';

@@ -1,10 +1,10 @@
 import type { LDClient as V4Client } from '@launchdarkly/js-client-sdk';
 import type { LDClient as V3Client } from 'launchdarkly-js-client-sdk';
 import { describe, expect, expectTypeOf, it } from 'vitest';
+import { fakeV3, fakeV4, manualTimer, memoryStorage } from '../../test-support/fake-launchdarkly-clients.js';
 import type { FlagSnapshot } from '../flags/source.js';
 import { STORAGE_KEYS } from '../storage/storage.js';
 import type { LDClientLike } from './client.js';
-import { fakeV3, fakeV4, manualTimer, memoryStorage } from './fake-clients.test-support.js';
 import { createLaunchDarklyFlagSource, withAttributes } from './source.js';
 
 const CONFIG = { stage: 'week1', week1: { percentage: 5, regions: ['AU', 'NZ'] } };

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
+import { fakeVitals } from '../../test-support/fake-web-vitals.js';
 import { FAMILIES, type Family } from '../families.js';
 import { armOf, v2Families } from './arm.js';
 import { createEvent, normalizeRegion } from './create-event.js';
 import { describeThrown, type ErrorInfo, observeErrors } from './errors.js';
 import type { MetricName } from './event.js';
 import { exposureTracker } from './exposure.js';
-import { fakeVitals } from './fake-vitals.test-support.js';
 import { memorySourceOf, readMemory } from './memory.js';
 import { observeWebVitals } from './web-vitals.js';
 

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { fakeVitals } from '../../test-support/fake-web-vitals.js';
 import type { Family } from '../families.js';
 import { FAMILIES } from '../families.js';
 import type { MetricEvent } from '../metrics/event.js';
-import { fakeVitals } from '../metrics/fake-vitals.test-support.js';
 import { hashUserKey } from '../metrics/identity.js';
 import { validateEvent } from '../metrics/validate.js';
 import type { Reporter } from '../report/reporter.js';

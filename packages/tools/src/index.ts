@@ -1,0 +1,38 @@
+// token-rollout-tools: the Node side of token-rollout (flag server, collector, gate, CLI). Browser apps never
+// install it; it reads configs and events through the SDK's pure core, `token-rollout/core` (ARCHITECTURE.md).
+
+export { FAMILIES, type Family, FLAG_KEY } from 'token-rollout/core';
+export type {
+  AggregateQuery,
+  AggregateSummary,
+  MetricRow,
+  UserSummary,
+} from './collector/aggregates.js';
+export { deriveIngestKey } from './collector/auth.js';
+export { collectorCli } from './collector/cli.js';
+export { type Collector, type CollectorOptions, createCollector } from './collector/collector.js';
+export {
+  type CollectorServer,
+  type CollectorServerOptions,
+  startCollectorServer,
+} from './collector/server.js';
+export { defaultFlagsDir, resolveFlagsDir } from './default-flags.js';
+export {
+  createFlagService,
+  type FlagServer,
+  type FlagServerOptions,
+  type FlagService,
+  type FlagServiceOptions,
+  type FlagState,
+  loadFlagDefinitions,
+  type StageState,
+  serveFlagsCli,
+  startFlagServer,
+} from './flag-server/index.js';
+export { EXIT as GATE_EXIT, type GateIo, runGateCli } from './gate/cli.js';
+export { decideStage, evaluateGate, GATE_DEFAULTS, type GateOptions } from './gate/evaluate.js';
+export { GateInputError, parseEventsNdjson } from './gate/events.js';
+export { formatReport as formatGateReport } from './gate/format.js';
+export type { FamilyEvidence, GateDecision, GateReport, MetricEvidence } from './gate/report.js';
+export { METRIC_RULES, monitorEveryOf, successGateOf } from './gate/thresholds.js';
+export { parseServicesArgs, type ServicesOptions, startServices } from './services.js';

@@ -1,0 +1,26 @@
+// token-rollout/core: the pure decision core, free of DOM and Node: config model, assignment, families,
+// the event contract and its validator. The Node tools (token-rollout-tools) read configs and events
+// through this entry, so the browser and the server share one definition of each (ARCHITECTURE.md).
+export type { ManifestFile, TokenManifest } from '../tokens/manifest.js';
+export { bucketOf, inRollout } from './assign/bucket.js';
+export { resolveAssignment } from './assign/resolve.js';
+export type { Assignment, AssignmentContext, FamilyDecision, Reason, TokenVersion } from './assign/types.js';
+export { parseRolloutConfig } from './config/parse.js';
+export { activeStage } from './config/stage.js';
+export type { ConfigIssue, ParseResult, RegionRule, RolloutConfig, Stage } from './config/types.js';
+export { CRITICAL_FAMILIES, FAMILIES, type Family, FLAG_KEY, isFamily } from './families.js';
+export { createEvent } from './metrics/create-event.js';
+export {
+  ARMS,
+  type Arm,
+  EVENT_FIELDS,
+  MAX_DETAIL_LENGTH,
+  MAX_ID_LENGTH,
+  METRIC_NAMES,
+  type MetricEvent,
+  type MetricName,
+  SIGNED_METRICS,
+  USER_HASH_PATTERN,
+} from './metrics/event.js';
+export { hashUserKey } from './metrics/identity.js';
+export { type EventProblem, validateEvent } from './metrics/validate.js';
