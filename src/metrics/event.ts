@@ -23,6 +23,17 @@ export type MetricName = (typeof METRIC_NAMES)[number];
 /** The page's token version: `mixed` when its families differ. */
 export type Arm = 'v1' | 'v2' | 'mixed';
 
+/**
+ * The user's group for the flag at decision time (intention to treat, ARCHITECTURE.md "Assignment"):
+ * `treatment` when eligible (a stage is active, the flag is on, the config is valid and the region is
+ * in the stage) and the bucket is inside the percentage, `control` when eligible but outside it,
+ * `ineligible` otherwise. Set before any fallback, opt-out or load failure, so it never changes for a
+ * user within a config version; what was rendered stays in `arm`.
+ */
+export type AssignmentGroup = 'treatment' | 'control' | 'ineligible';
+/** Every assignment group, in order. */
+export const ASSIGNMENT_GROUPS: readonly AssignmentGroup[] = ['treatment', 'control', 'ineligible'];
+
 // The limits below are part of the contract: the SDK's `validateEvent` and the collector's own check
 // (server/collector/validate.ts) both read them, so the browser and the server cannot drift apart.
 
@@ -39,6 +50,10 @@ export const EVENT_FIELDS: readonly (keyof MetricEvent)[] = [
   'session',
   'ts',
   'detail',
+  'assignment',
+  'bucket',
+  'receivedAt',
+  'id',
 ];
 /** Every arm, in order. */
 export const ARMS: readonly Arm[] = ['v1', 'v2', 'mixed'];
@@ -68,4 +83,12 @@ export interface MetricEvent {
   session: string;
   ts: number;
   detail?: string;
+  /** The user's group at decision time (see `AssignmentGroup`). */
+  assignment?: AssignmentGroup;
+  /** The user's bucket in [0, 1) (LaunchDarkly's rollout hash) that decided `assignment`. */
+  bucket?: number;
+  /** Server receive time, ms since epoch: stamped by the collector, never trusted from a client. */
+  receivedAt?: number;
+  /** The event's id (random, unique per event): lets a store drop a retried duplicate. */
+  id?: string;
 }
