@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The one command that runs every test on a fresh machine: install, browser, build,
-# lint, type check, package shape, unit tests, Chromium e2e tests.
+# ClickHouse, lint, type check, package shape, unit tests, Chromium e2e tests.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 step() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
@@ -15,6 +15,10 @@ fi
 step "browser"
 CHROMIUM_PATH="$(bash scripts/ensure-browser.sh | tail -n 1)"
 export CHROMIUM_PATH
+
+step "ClickHouse (for the event-store tests)"
+TOKEN_ROLLOUT_CLICKHOUSE_URL="$(bash scripts/ensure-clickhouse.sh | tail -n 1)"
+export TOKEN_ROLLOUT_CLICKHOUSE_URL
 
 step "build (tokens + library)"
 npm run build

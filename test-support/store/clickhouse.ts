@@ -1,0 +1,20 @@
+// The ClickHouse server the store tests use: TOKEN_ROLLOUT_CLICKHOUSE_URL, else a local server on
+// 127.0.0.1:18123 (what .ci/run starts). When neither answers, the ClickHouse cases are skipped and say why.
+export const CLICKHOUSE_URL = process.env.TOKEN_ROLLOUT_CLICKHOUSE_URL || 'http://127.0.0.1:18123';
+
+/** Whether a ClickHouse server answers at CLICKHOUSE_URL (checked once, with a short timeout). */
+export async function clickHouseAvailable(): Promise<boolean> {
+  try {
+    const res = await fetch(`${new URL(CLICKHOUSE_URL).origin}/ping`, { signal: AbortSignal.timeout(2000) });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+/** A fresh database URL for one test file (dropped by the caller). */
+export function testDatabaseUrl(prefix: string): string {
+  const url = new URL(CLICKHOUSE_URL);
+  url.pathname = `/${prefix}_${process.pid}_${Date.now().toString(36)}`;
+  return url.href;
+}
