@@ -3,7 +3,9 @@
 // <html> (`theme--light` / `theme--dark`) that every component rule is scoped under, Angular-Material
 // style: each family's root (`.tr-<family>`) re-declares, per theme, every token its components can
 // use: its own component tokens, the tokens they refer to (transitively), and the theme's whole semantic
-// palette (a legacy theme mixin received the full theme, not just what it read).
+// palette (a legacy theme mixin received the full theme, not just what it read). The same rules also
+// apply to <html> itself, so a token is defined wherever v2 defines it: a component that reads a family
+// token outside any `.tr-<family>` element renders the same on v1 as on v2 (ARCHITECTURE.md "Tokens").
 import { FAMILIES, type Family } from '../src/families.js';
 import { type BuiltToken, THEMES, type Theme } from './model.js';
 
@@ -63,8 +65,13 @@ export function renderV1(tokens: readonly BuiltToken[]): string {
     const scope = v1FamilyScope(tokens, family);
     if (!scope.some((t) => t.family === family)) continue;
     const cls = `.${familyClass(family)}`;
-    css += rule([`.${v1ThemeClass(base)} ${cls}`, cls], scope, base);
-    for (const theme of others) css += rule([`.${v1ThemeClass(theme)} ${cls}`], scope, theme);
+    // Page level first (`:root` and the theme class on <html>), then the family's own roots. Each
+    // family's dark rule follows its light rule with the same tokens, so on a dark page the last rule
+    // that matches <html> is a dark one, whatever the family; every family's rule has the same values.
+    const page = (theme: Theme) =>
+      theme === base ? [':root', `.${v1ThemeClass(theme)}`] : [`.${v1ThemeClass(theme)}`];
+    css += rule([...page(base), `.${v1ThemeClass(base)} ${cls}`, cls], scope, base);
+    for (const theme of others) css += rule([...page(theme), `.${v1ThemeClass(theme)} ${cls}`], scope, theme);
   }
   return css;
 }
