@@ -172,6 +172,8 @@ describe('collector', () => {
       user: '0123456789abcdef',
       session: 's',
       ts: 1_700_000_000_000,
+      assignment: 'treatment',
+      bucket: 0.01,
     };
     const body = JSON.stringify([event]);
     expect((await raw(`${url}/collect`, { method: 'POST', body })).status).toBe(401);

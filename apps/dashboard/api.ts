@@ -1,7 +1,6 @@
 // The dashboard's calls to the dev server: the flag service's admin API, the collector's aggregates and
 // the gate's decision. Same origin, JSON only.
-import type { AggregateSummary, FlagState } from 'token-rollout-tools';
-import type { GateView } from './gate-view.js';
+import type { AggregateSummary, FlagState, GateView } from 'token-rollout-tools';
 
 /** Everything one poll reads. */
 export interface DashboardSnapshot {

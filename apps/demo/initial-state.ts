@@ -16,6 +16,7 @@ export function initialRolloutState(): RolloutState {
     ready: false,
     stage: null,
     bucket: 0,
+    assignment: 'ineligible',
     configVersion: '',
     userKey: '',
     arm: 'v1',

@@ -5,11 +5,6 @@ import { FAMILIES } from 'token-rollout/core';
 import type { FlagState, StageState } from 'token-rollout-tools';
 import { admin } from '../api.js';
 
-function listOf(value: unknown): string[] {
-  if (Array.isArray(value)) return value.filter((v): v is string => typeof v === 'string');
-  return typeof value === 'string' ? [value] : [];
-}
-
 /** The controls panel for the current flag state. `onChanged` re-polls after a change. */
 export function Controls({ state, onChanged }: { state: FlagState; onChanged: () => void }) {
   const [error, setError] = useState<string | null>(null);
@@ -99,11 +94,9 @@ export function Controls({ state, onChanged }: { state: FlagState; onChanged: ()
   );
 }
 
+/** True when the stage covers `family` (the server lists the covered families out). */
 function coversFamily(stage: StageState, family: string): boolean {
-  const components = listOf(stage.components);
-  if (components.length === 0 || components.includes('all')) return true;
-  if (components.includes('all-except-critical')) return family !== 'checkout';
-  return components.includes(family);
+  return (stage.components as readonly string[]).includes(family);
 }
 
 /** Edits the active stage's percentage, regions and components. */
@@ -152,19 +145,14 @@ function StageEditor({
       </div>
       <div className="field">
         <label htmlFor="regions">Regions</label>
-        <input
-          id="regions"
-          name="regions"
-          defaultValue={listOf(stage.regions).join(', ')}
-          data-testid="regions"
-        />
+        <input id="regions" name="regions" defaultValue={stage.regions.join(', ')} data-testid="regions" />
       </div>
       <div className="field">
         <label htmlFor="components">Components</label>
         <input
           id="components"
           name="components"
-          defaultValue={listOf(stage.components).join(', ')}
+          defaultValue={stage.components.join(', ')}
           data-testid="components"
         />
       </div>

@@ -1,5 +1,5 @@
 // The gate's current decision for the active stage, with each comparison's estimate and interval.
-import type { GateComparison, GateView } from '../gate-view.js';
+import type { GateComparison, GateView } from 'token-rollout-tools';
 
 const LABEL: Record<GateView['decision'], { text: string; tone: string }> = {
   advance: { text: 'Advance', tone: 'badge-success' },

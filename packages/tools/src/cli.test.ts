@@ -50,6 +50,41 @@ describe('token-rollout CLI', () => {
     expect(stderr).toContain('broken.json');
   });
 
+  it('--help on every command prints its usage on stdout and exits 0', async () => {
+    for (const command of ['serve', 'flags', 'collector', 'validate', 'gate']) {
+      const { code, stdout, stderr } = await cli(command, '--help');
+      expect(code, command).toBe(0);
+      expect(stdout, command).toContain(`usage: token-rollout ${command}`);
+      expect(stderr, command).toBe('');
+    }
+    const serve = (await cli('serve', '--help')).stdout;
+    for (const option of [
+      '--flags DIR',
+      '--data DIR',
+      '--port N',
+      '--host H',
+      '--admin-token T',
+      '--allow-origin',
+    ]) {
+      expect(serve).toContain(option);
+    }
+    expect((await cli('help', 'collector')).stdout).toContain('usage: token-rollout collector');
+  });
+
+  it('a bad option names the command and the option, and exits 2 without starting anything', async () => {
+    const port = await cli('serve', '--port', 'http');
+    expect(port.code).toBe(2);
+    expect(port.stderr.trim()).toBe(
+      'token-rollout serve: --port must be an integer from 0 to 65535, got "http"',
+    );
+    const unknown = await cli('flags', '--colour', 'red');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain('token-rollout flags: unknown option --colour');
+    expect((await cli('collector', '--max-batch', '0')).stderr).toContain(
+      '--max-batch must be an integer from 1',
+    );
+  });
+
   it('an unknown command prints the usage and exits 2', async () => {
     const { code, stderr } = await cli('nope');
     expect(code).toBe(2);

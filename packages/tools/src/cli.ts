@@ -1,22 +1,34 @@
-// The `token-rollout` command. Each subcommand is a function of the Node side; this file only dispatches.
+// The `token-rollout` command. Each subcommand is a function of the Node side; this file only dispatches,
+// and turns `--help` into the usage on stdout (exit 0) and a bad option into its message (exit 2).
 import { readFile } from 'node:fs/promises';
 import { parseRolloutConfig } from 'token-rollout/core';
-import { collectorCli } from './collector/cli.js';
-import { serveFlagsCli } from './flag-server/cli.js';
+import { type CommandSpec, HelpRequested, type OptionSpec, UsageError, usageOf } from './args.js';
+import { COLLECTOR_COMMAND, collectorCli } from './collector/cli.js';
+import { FLAGS_COMMAND, serveFlagsCli } from './flag-server/cli.js';
 import { runGateCli } from './gate/cli.js';
-import { parseServicesArgs, startServices } from './services.js';
+import { SERVE_COMMAND, serveCli } from './services.js';
 
 const USAGE = `usage: token-rollout <command> [options]
 
-  serve      the LaunchDarkly-compatible flag server (+ admin API) and the metrics collector on one port
-             --flags DIR (flags)  --data DIR (.data)  --port N (8030)  --host H (127.0.0.1)
-             --admin-token T  --collector-token T   (required off loopback)
-  flags      the flag server alone (--flags DIR --data DIR --port N --host H --admin-token T)
-  collector  the collector alone (--data DIR --port N --host H --token T)
+  serve      the LaunchDarkly-compatible flag server (+ admin API), the collector, the gate's live
+             decision and bugs on one port (token-rollout serve --help)
+  flags      the flag server alone (token-rollout flags --help)
+  collector  the collector alone (token-rollout collector --help)
   gate       advance / hold / roll back from the collected metrics (token-rollout gate --help)
   validate   check a rollout config JSON file: token-rollout validate FILE
 
 The demo with its dashboard runs from a clone of the repository: npm start.`;
+
+/** The server commands whose usage `token-rollout help <command>` prints. */
+const COMMANDS: Record<string, CommandSpec<Record<string, OptionSpec>>> = {
+  serve: SERVE_COMMAND,
+  flags: FLAGS_COMMAND,
+  collector: COLLECTOR_COMMAND,
+};
+
+const VALIDATE_USAGE = `usage: token-rollout validate FILE
+
+Checks a rollout config (the design-tokens-v2 flag's JSON value) and lists every error with its JSON path.`;
 
 /** Keeps a server running until SIGINT/SIGTERM, then closes it. */
 async function untilSignal(server: { close(): Promise<unknown> }): Promise<void> {
@@ -27,9 +39,14 @@ async function untilSignal(server: { close(): Promise<unknown> }): Promise<void>
   await server.close();
 }
 
-async function validate(file: string | undefined): Promise<number> {
-  if (!file) {
-    console.error('usage: token-rollout validate FILE');
+async function validate(args: readonly string[]): Promise<number> {
+  if (args.includes('--help') || args.includes('-h')) {
+    console.log(VALIDATE_USAGE);
+    return 0;
+  }
+  const file = args[0];
+  if (!file || args.length > 1) {
+    console.error(VALIDATE_USAGE);
     return 2;
   }
   let json: unknown;
@@ -50,18 +67,11 @@ async function validate(file: string | undefined): Promise<number> {
   return 0;
 }
 
-async function main(argv: string[]): Promise<number> {
-  const [command, ...rest] = argv;
+async function run(command: string | undefined, rest: string[]): Promise<number> {
   switch (command) {
-    case 'serve': {
-      const server = await startServices(parseServicesArgs(rest));
-      console.log(`token-rollout serve: ${server.url}`);
-      console.log(`  LaunchDarkly SDKs: baseUri/streamUri/eventsUri = ${server.url}`);
-      console.log(`  admin:     curl ${server.url}/admin/state`);
-      console.log(`  collector: POST ${server.url}/collect, GET ${server.url}/aggregates`);
-      await untilSignal(server);
+    case 'serve':
+      await untilSignal(await serveCli(rest));
       return 0;
-    }
     case 'flags':
       await untilSignal(await serveFlagsCli(rest));
       return 0;
@@ -78,16 +88,37 @@ async function main(argv: string[]): Promise<number> {
         sleep: (ms) => new Promise((done) => setTimeout(done, ms)),
       });
     case 'validate':
-      return validate(rest[0]);
+      return validate(rest);
     case undefined:
     case '--help':
     case '-h':
-    case 'help':
       console.log(USAGE);
       return 0;
+    case 'help': {
+      const spec = COMMANDS[rest[0] ?? ''];
+      console.log(spec ? usageOf(spec) : USAGE);
+      return 0;
+    }
     default:
       console.error(`token-rollout: unknown command "${command}"\n\n${USAGE}`);
       return 2;
+  }
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [command, ...rest] = argv;
+  try {
+    return await run(command, rest);
+  } catch (error) {
+    if (error instanceof HelpRequested) {
+      console.log(error.usage);
+      return 0;
+    }
+    if (error instanceof UsageError) {
+      console.error(error.message);
+      return 2;
+    }
+    throw error;
   }
 }
 

@@ -2,6 +2,16 @@
 // install it; it reads configs and events through the SDK's pure core, `token-rollout/core` (ARCHITECTURE.md).
 
 export { FAMILIES, type Family, FLAG_KEY } from 'token-rollout/core';
+export {
+  type CommandSpec,
+  HelpRequested,
+  type OptionKind,
+  type OptionSpec,
+  type ParsedOptions,
+  parseCommand,
+  UsageError,
+  usageOf,
+} from './args.js';
 export type {
   AggregateQuery,
   AggregateSummary,
@@ -35,4 +45,39 @@ export { GateInputError, parseEventsNdjson } from './gate/events.js';
 export { formatReport as formatGateReport } from './gate/format.js';
 export type { FamilyEvidence, GateDecision, GateReport, MetricEvidence } from './gate/report.js';
 export { METRIC_RULES, monitorEveryOf, successGateOf } from './gate/thresholds.js';
-export { parseServicesArgs, type ServicesOptions, startServices } from './services.js';
+export { createGateEndpoint, GATE_PATH, type GateSources, gateOptionsFrom } from './gate-api/endpoint.js';
+export {
+  emptyGateView,
+  type GateComparison,
+  type GateDecision as GateViewDecision,
+  type GateReportLike,
+  type GateView,
+  gateViewOf,
+} from './gate-api/view.js';
+export { type AccessOptions, type AccessPolicy, createAccessPolicy, type Refusal } from './http/access.js';
+export {
+  checkExposure,
+  startToolsServer,
+  type ToolsServer,
+  type ToolsServerOptions,
+} from './http/compose.js';
+export { isLoopback, localUrl } from './http/loopback.js';
+export { type MemoryAsset, memoryAsset, sendJson, sendMemoryAsset } from './http/send.js';
+export {
+  type Handler,
+  type HttpServer,
+  type HttpServerOptions,
+  type Mount,
+  startHttpServer,
+} from './http/server.js';
+export { createStaticFiles, type StaticFilesOptions } from './http/static-files.js';
+export { portOptionSpec } from './server-options.js';
+export {
+  parseServicesArgs,
+  SERVE_COMMAND,
+  SERVICES_OPTIONS,
+  type ServicesOptions,
+  servicesComposition,
+  servicesOptionsOf,
+  startServices,
+} from './services.js';

@@ -1,4 +1,3 @@
-import { resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { sampleSession } from '../../../test-support/collector/sample-events.js';
 import { mulberry32 } from '../../../test-support/random.js';
@@ -36,6 +35,25 @@ describe('token-rollout serve (flag service + collector on one port)', () => {
       expect(exported).toHaveLength(events.length);
       const bulk = await fetch(`${server.url}/events/bulk/local`, { method: 'POST', body: '[]' });
       expect(bulk.status).toBeLessThan(300);
+    } finally {
+      await server.close();
+    }
+  });
+
+  it('mounts the gate endpoint and the bug service on the same port', async () => {
+    const server = await startServices({ port: 0, flagsDir, dataDir: dirs.make() });
+    try {
+      const gate = (await (await fetch(`${server.url}/api/gate`)).json()) as { decision: string };
+      expect(gate.decision).toBe('none');
+      const reported = await fetch(`${server.url}/bugs`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ id: 'WEB-1', severity: 'P1', title: 'checkout button invisible on v2' }),
+      });
+      expect(reported.status).toBeLessThan(300);
+      const listed = (await (await fetch(`${server.url}/bugs`)).json()) as { bugs: { id: string }[] };
+      expect(listed.bugs.map((b) => b.id)).toEqual(['WEB-1']);
+      expect(server.bugs?.list().map((b) => b.id)).toEqual(['WEB-1']);
     } finally {
       await server.close();
     }

@@ -1,95 +1,122 @@
-// `token-rollout serve`: the local LaunchDarkly-compatible flag service (with its admin API) and the
-// metrics collector on one port, so an app's LaunchDarkly client and its beacon reporter need one origin.
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// `token-rollout serve`: the local LaunchDarkly-compatible flag service (with its admin API), the metrics
+// collector, the gate's live decision and the bug service on one port, so an app's LaunchDarkly client and
+// its beacon reporter need one origin. `npm start` (apps/serve.ts) is the same composition plus the demo.
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { createCollector } from './collector/collector.js';
+import { type CommandSpec, type OptionSpec, type ParsedOptions, parseCommand } from './args.js';
 import { resolveFlagsDir } from './default-flags.js';
-import { isLoopback } from './flag-server/server.js';
-import { createFlagService } from './flag-server/service.js';
-import { portOption } from './integer-option.js';
+import { startToolsServer, type ToolsServer, type ToolsServerOptions } from './http/compose.js';
+import {
+  adminTokenOption,
+  allowedHostOption,
+  allowOriginOption,
+  collectorTokenOption,
+  dataOption,
+  flagsOption,
+  hostOption,
+  ingestKeyOption,
+  maxStreamsOption,
+  portOptionSpec,
+} from './server-options.js';
 
 /** Options of `startServices`; a non-loopback host needs both tokens. */
 export interface ServicesOptions {
   port?: number;
   host?: string;
   flagsDir: string;
+  /** Holds `flags/` (admin changes), `collector/` (the event log) and `bugs/`. */
   dataDir: string;
   adminToken?: string;
   collectorToken?: string;
+  ingestKey?: string;
+  allowedOrigins?: readonly string[];
+  allowedHosts?: readonly string[];
+  maxStreams?: number;
 }
 
-/** Starts the flag service and the collector behind one HTTP server; resolves once listening. */
-export async function startServices(
-  options: ServicesOptions,
-): Promise<{ url: string; close(): Promise<void> }> {
-  const host = options.host ?? '127.0.0.1';
-  if (!isLoopback(host) && (!options.adminToken || !options.collectorToken)) {
-    throw new Error(`serve: --host ${host} is not loopback: set --admin-token and --collector-token`);
-  }
-  const flags = await createFlagService({
-    flagsDir: options.flagsDir,
-    dataDir: join(options.dataDir, 'flags'),
-    adminToken: options.adminToken,
-  });
-  const collector = await createCollector({
-    dataDir: join(options.dataDir, 'collector'),
-    ...(options.collectorToken ? { token: options.collectorToken } : {}),
-  });
-  const server = createServer(async (req, res) => {
-    try {
-      // The collector first: the flag service answers every path under /events/ (LaunchDarkly's
-      // event routes), which would swallow the collector's GET /events/export.
-      if (await collector.handle(req, res)) return;
-      if (await flags.handle(req, res)) return;
-      res.writeHead(404, { 'content-type': 'text/plain' }).end(`no route for ${req.method} ${req.url}`);
-    } catch (error) {
-      if (!res.headersSent) res.writeHead(500, { 'content-type': 'text/plain' });
-      res.end(error instanceof Error ? error.message : String(error));
-    }
-  });
-  await new Promise<void>((done, fail) => {
-    server.once('error', fail);
-    server.listen(options.port ?? 8030, host, () => done());
-  });
-  const { port } = server.address() as AddressInfo;
+/** The options `serve` and `npm start` share (`npm start` sets its own `--port`). */
+export const SERVICES_OPTIONS = {
+  flags: flagsOption,
+  data: dataOption('.data', 'where admin changes, events and bugs are kept (flags/, collector/, bugs/)'),
+  host: hostOption,
+  'admin-token': adminTokenOption,
+  'collector-token': collectorTokenOption,
+  'ingest-key': ingestKeyOption,
+  'allow-origin': allowOriginOption,
+  'allowed-host': allowedHostOption,
+  'max-streams': maxStreamsOption,
+} satisfies Record<string, OptionSpec>;
+
+// The options in usage order: what to serve, where to keep it, where to listen, then the rest.
+const { flags: flagsSpec, data: dataSpec, ...afterPort } = SERVICES_OPTIONS;
+
+/** The `serve` command's options. */
+export const SERVE_COMMAND = {
+  name: 'token-rollout serve',
+  summary:
+    'The flag server (LaunchDarkly client-side routes + admin API), the collector, the gate (/api/gate) and bugs (/bugs) on one port.',
+  options: { flags: flagsSpec, data: dataSpec, port: portOptionSpec(8030), ...afterPort },
+} satisfies CommandSpec<Record<string, OptionSpec>>;
+
+/** `ServicesOptions` from parsed `serve` (or `npm start`) options. */
+export function servicesOptionsOf(o: ParsedOptions<typeof SERVE_COMMAND.options>): ServicesOptions {
   return {
-    url: `http://${host.includes(':') ? `[${host}]` : host}:${port}`,
-    async close() {
-      server.closeAllConnections();
-      await new Promise<void>((done) => server.close(() => done()));
-      await Promise.allSettled([flags.close(), collector.close()]);
-    },
+    flagsDir: resolveFlagsDir(o.flags),
+    dataDir: resolve(o.data),
+    port: o.port,
+    host: o.host,
+    maxStreams: o['max-streams'],
+    ...(o['admin-token'] ? { adminToken: o['admin-token'] } : {}),
+    ...(o['collector-token'] ? { collectorToken: o['collector-token'] } : {}),
+    ...(o['ingest-key'] ? { ingestKey: o['ingest-key'] } : {}),
+    ...(o['allow-origin'].length > 0 ? { allowedOrigins: o['allow-origin'] } : {}),
+    ...(o['allowed-host'].length > 0 ? { allowedHosts: o['allowed-host'] } : {}),
   };
 }
 
-/** Parses `serve`'s options (`--flags DIR --data DIR --port N --host H --admin-token T --collector-token T`). */
+/** Parses `serve`'s options; throws a UsageError naming the bad option, HelpRequested for --help. */
 export function parseServicesArgs(
   argv: readonly string[],
   env: Record<string, string | undefined> = process.env,
 ): ServicesOptions {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      flags: { type: 'string' },
-      data: { type: 'string', default: '.data' },
-      port: { type: 'string', default: '8030' },
-      host: { type: 'string', default: '127.0.0.1' },
-      'admin-token': { type: 'string' },
-      'collector-token': { type: 'string' },
-    },
-    strict: true,
-  });
-  const port = portOption(values.port);
-  const adminToken = values['admin-token'] ?? env.TOKEN_ROLLOUT_ADMIN_TOKEN;
-  const collectorToken = values['collector-token'] ?? env.TOKEN_ROLLOUT_COLLECTOR_TOKEN;
+  return servicesOptionsOf(parseCommand(SERVE_COMMAND, argv, env));
+}
+
+/** The composition of `serve` (and of `npm start`, which adds its pages as `mounts`). */
+export function servicesComposition(options: ServicesOptions): ToolsServerOptions {
   return {
-    flagsDir: resolveFlagsDir(values.flags),
-    dataDir: resolve(values.data),
-    port,
-    host: values.host,
-    ...(adminToken ? { adminToken } : {}),
-    ...(collectorToken ? { collectorToken } : {}),
+    host: options.host,
+    port: options.port ?? 8030,
+    allowedHosts: options.allowedHosts,
+    adminToken: options.adminToken,
+    flags: {
+      flagsDir: options.flagsDir,
+      dataDir: join(options.dataDir, 'flags'),
+      ...(options.maxStreams === undefined ? {} : { maxStreams: options.maxStreams }),
+    },
+    collector: {
+      dataDir: join(options.dataDir, 'collector'),
+      ...(options.collectorToken ? { token: options.collectorToken } : {}),
+      ...(options.ingestKey ? { ingestKey: options.ingestKey } : {}),
+      ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
+    },
+    gate: true,
+    bugs: { dataDir: join(options.dataDir, 'bugs') },
   };
+}
+
+/** Starts `serve`'s composition; resolves once listening. */
+export function startServices(options: ServicesOptions): Promise<ToolsServer> {
+  return startToolsServer(servicesComposition(options));
+}
+
+/** `token-rollout serve ARGS`: starts and prints where each part answers. */
+export async function serveCli(argv: readonly string[], print = console.log): Promise<ToolsServer> {
+  const server = await startServices(parseServicesArgs(argv));
+  print(`token-rollout serve: ${server.url}`);
+  print(`  LaunchDarkly SDKs: baseUri/streamUri/eventsUri = ${server.url}`);
+  print(`  admin:     curl ${server.url}/admin/state`);
+  print(`  collector: POST ${server.collectUrl}, GET ${server.url}/aggregates`);
+  print(`  gate:      GET ${server.url}/api/gate`);
+  if (server.bugs) print(`  bugs:      GET ${server.url}/bugs`);
+  return server;
 }

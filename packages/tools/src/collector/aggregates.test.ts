@@ -2,7 +2,14 @@ import type { MetricEvent } from 'token-rollout/core';
 import { describe, expect, it } from 'vitest';
 import { createAggregates } from './aggregates.js';
 
-const base = { stage: 'week1', configVersion: 'c1', region: 'AU', ts: 1 } as const;
+const base = {
+  stage: 'week1',
+  configVersion: 'c1',
+  region: 'AU',
+  ts: 1,
+  assignment: 'treatment',
+  bucket: 0.1,
+} as const;
 function ev(
   partial: Partial<MetricEvent> & Pick<MetricEvent, 'name' | 'arm' | 'user' | 'session'>,
 ): MetricEvent {

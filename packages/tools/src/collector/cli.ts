@@ -1,39 +1,60 @@
-// `token-rollout collector --data DIR [--port N] [--host H] [--token T]`: the collector on its own
-// server (the lead's bin calls `collectorCli`). The token may also come from TOKEN_ROLLOUT_COLLECTOR_TOKEN.
+// `token-rollout collector`: the collector alone (cli.ts dispatches here). The token may also come from
+// TOKEN_ROLLOUT_COLLECTOR_TOKEN.
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { integerOption, portOption } from '../integer-option.js';
+import { type CommandSpec, type OptionSpec, parseCommand } from '../args.js';
+import {
+  allowedHostOption,
+  allowOriginOption,
+  collectorTokenOption,
+  dataOption,
+  hostOption,
+  ingestKeyOption,
+  portOptionSpec,
+} from '../server-options.js';
 import { type CollectorServer, type CollectorServerOptions, startCollectorServer } from './server.js';
 
-/** Parses the collector's options; throws an Error naming the bad option. */
+/** The `collector` command's options. */
+export const COLLECTOR_COMMAND = {
+  name: 'token-rollout collector',
+  summary: 'The metrics collector alone: POST /collect, GET /aggregates, GET /events/export, GET /health.',
+  options: {
+    data: dataOption('.data/collector', 'where the event log is kept'),
+    port: portOptionSpec(8031),
+    host: hostOption,
+    token: collectorTokenOption,
+    'ingest-key': ingestKeyOption,
+    'allow-origin': allowOriginOption,
+    'allowed-host': allowedHostOption,
+    'max-body-bytes': {
+      kind: 'integer',
+      value: 'N',
+      help: 'largest request body accepted (default 1 MiB)',
+      min: 1024,
+      max: 2 ** 30,
+    },
+    'max-batch': {
+      kind: 'integer',
+      value: 'N',
+      help: 'most events in one batch (default 1000)',
+      min: 1,
+      max: 1e6,
+    },
+  },
+} satisfies CommandSpec<Record<string, OptionSpec>>;
+
+/** Parses the collector's options; throws a UsageError naming the bad option, HelpRequested for --help. */
 export function parseCollectorArgs(
   argv: readonly string[],
   env: Record<string, string | undefined> = process.env,
 ): CollectorServerOptions {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      data: { type: 'string', default: '.data/collector' },
-      port: { type: 'string', default: '8031' },
-      host: { type: 'string', default: '127.0.0.1' },
-      token: { type: 'string' },
-      'max-body-bytes': { type: 'string' },
-      'max-batch': { type: 'string' },
-    },
-    strict: true,
-  });
-  const options: CollectorServerOptions = {
-    dataDir: resolve(values.data),
-    port: portOption(values.port),
-    host: values.host,
-  };
-  const token = values.token ?? env.TOKEN_ROLLOUT_COLLECTOR_TOKEN;
-  if (token !== undefined && token !== '') options.token = token;
-  if (values['max-body-bytes'] !== undefined) {
-    options.maxBodyBytes = integerOption('max-body-bytes', values['max-body-bytes'], 1024, 2 ** 30);
-  }
-  if (values['max-batch'] !== undefined)
-    options.maxBatch = integerOption('max-batch', values['max-batch'], 1, 1e6);
+  const o = parseCommand(COLLECTOR_COMMAND, argv, env);
+  const options: CollectorServerOptions = { dataDir: resolve(o.data), port: o.port, host: o.host };
+  if (o.token) options.token = o.token;
+  if (o['ingest-key']) options.ingestKey = o['ingest-key'];
+  if (o['allow-origin'].length > 0) options.allowedOrigins = o['allow-origin'];
+  if (o['allowed-host'].length > 0) options.allowedHosts = o['allowed-host'];
+  if (o['max-body-bytes'] !== undefined) options.maxBodyBytes = o['max-body-bytes'];
+  if (o['max-batch'] !== undefined) options.maxBatch = o['max-batch'];
   return options;
 }
 

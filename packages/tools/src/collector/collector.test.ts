@@ -18,8 +18,11 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((s) => s.close()));
 });
 
+/** The collector's clock in these tests: every accepted event is stamped with it. */
+const RECEIVED_AT = 1_700_000_500_000;
+
 async function start(options: Partial<Parameters<typeof startCollectorServer>[0]> = {}) {
-  const server = await startCollectorServer({ dataDir: tempDir(), ...options });
+  const server = await startCollectorServer({ dataDir: tempDir(), now: () => RECEIVED_AT, ...options });
   open.push(server);
   return server;
 }
@@ -35,6 +38,8 @@ const event: MetricEvent = {
   user: 'a1b2c3d4e5f60718',
   session: 's-1',
   ts: 1_700_000_000_000,
+  assignment: 'treatment',
+  bucket: 0.01,
 };
 
 function post(url: string, body: string, type = 'text/plain;charset=UTF-8') {
@@ -62,7 +67,8 @@ describe('POST /collect', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('access-control-allow-origin')).toBe('*');
     expect(await res.json()).toEqual({ accepted: batch.length, rejected: 0, errors: [] });
-    expect(await exported(server)).toEqual(batch);
+    // Read back as sent, plus the collector's receive time.
+    expect(await exported(server)).toEqual(batch.map((e) => ({ ...e, receivedAt: RECEIVED_AT })));
     const health = (await (await fetch(`${server.url}/health`)).json()) as { ok: boolean; events: number };
     expect(health).toMatchObject({ ok: true, events: batch.length });
   });
@@ -163,14 +169,14 @@ describe('POST /collect', () => {
     expect(await res.json()).toEqual({ error: 'batch of 4 events is over the limit of 3' });
   });
 
-  it('answers a CORS preflight from any origin, and refuses other content types and methods', async () => {
-    const server = await start();
+  it('answers a CORS preflight from an allowed origin, and refuses other content types and methods', async () => {
+    const server = await start({ allowedOrigins: ['https://shop.example'] });
     const pre = await fetch(`${server.url}/collect`, {
       method: 'OPTIONS',
       headers: { origin: 'https://shop.example', 'access-control-request-method': 'POST' },
     });
     expect(pre.status).toBe(204);
-    expect(pre.headers.get('access-control-allow-origin')).toBe('*');
+    expect(pre.headers.get('access-control-allow-origin')).toBe('https://shop.example');
     expect(pre.headers.get('access-control-allow-methods')).toContain('POST');
     expect(pre.headers.get('access-control-allow-headers')).toContain('content-type');
 
@@ -307,7 +313,7 @@ describe('access', () => {
     expect((await fetch(`${server.url}/events/export?key=${key}`)).status).toBe(401);
     const authorization = { authorization: `Bearer ${token}` };
     expect((await fetch(`${server.url}/aggregates`, { headers: authorization })).status).toBe(200);
-    expect(await exported(server, authorization)).toEqual([event]);
+    expect(await exported(server, authorization)).toEqual([{ ...event, receivedAt: RECEIVED_AT }]);
     expect((await fetch(`${server.url}/health`)).status).toBe(200);
   });
 

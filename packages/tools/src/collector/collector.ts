@@ -1,18 +1,21 @@
 // The metrics collector: HTTP routes over the durable store and the in-memory aggregates. It mounts on
-// any Node http server through `handle(req, res)` (the dev server does so) or runs alone (server.ts).
+// any Node http server through `handle(req, res)`; `startToolsServer` mounts it for every command.
 import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type Arm, isFamily, METRIC_NAMES, type MetricEvent, type MetricName } from 'token-rollout/core';
+import { type AccessPolicy, bearerToken, createAccessPolicy, sameSecret } from '../http/access.js';
+import { sendJson as send } from '../http/send.js';
 import {
   type AggregateQuery,
   type AggregateSummary,
   createAggregates,
   type UserSummary,
 } from './aggregates.js';
-import { bearerToken, deriveIngestKey, sameSecret } from './auth.js';
+import { deriveIngestKey } from './auth.js';
 import { readBody } from './body.js';
 import { locateJsonError } from './json-error.js';
-import { openEventStore, type RecoveryReport } from './store.js';
+import { type OriginRule, originRule } from './origins.js';
+import { type EventStoreOptions, openEventStore, type RecoveryReport } from './store.js';
 import { validateBatch } from './validate.js';
 
 export interface CollectorOptions {
@@ -32,6 +35,18 @@ export interface CollectorOptions {
   segmentBytes?: number;
   /** Path prefix the routes live under, e.g. `/collector`. Default none. */
   basePath?: string;
+  /**
+   * Origins whose pages may post events, e.g. `https://shop.example`. A page of the collector's own origin
+   * always may; without this list, so may any loopback origin (local development). Requests without an
+   * Origin header (server-side senders) are not browsers: the ingest key, when set, decides for them.
+   */
+  allowedOrigins?: readonly string[];
+  /** The host and token rules of the server it is mounted on (default: a loopback server's). */
+  access?: AccessPolicy;
+  /** Clock for `receivedAt` (ms since epoch); tests pass a fixed one. */
+  now?: () => number;
+  /** Opens the log's segment files for appending; tests pass one that fails, to inject write faults. */
+  openForAppend?: EventStoreOptions['openForAppend'];
 }
 
 /** The `POST /collect` answer (200 when something was stored, 400 when nothing was). */
@@ -48,7 +63,7 @@ export interface Collector {
   aggregates(query?: AggregateQuery): AggregateSummary;
   /** Per-user counts per arm × stage, for the gate. */
   users(query?: AggregateQuery): UserSummary;
-  /** Every acknowledged event, read back from disk. */
+  /** Every acknowledged event, read back from disk, with the `receivedAt` it was stamped with. */
   events(): AsyncGenerator<MetricEvent>;
   /** What start-up found and repaired in the data directory. */
   readonly recovery: RecoveryReport;
@@ -59,28 +74,17 @@ export interface Collector {
 }
 
 const MAX_ERRORS_LISTED = 50;
-const CORS = {
-  'access-control-allow-origin': '*',
-  'access-control-allow-methods': 'POST, OPTIONS',
-  'access-control-allow-headers': 'content-type, authorization',
-  'access-control-max-age': '86400',
-} as const;
 const ARMS: readonly string[] = ['v1', 'v2', 'mixed'];
 
-function send(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': String(Buffer.byteLength(text)),
-    'cache-control': 'no-store',
-    ...headers,
-  });
-  res.end(text);
+/** CORS headers for a /collect answer: the page's origin echoed when it may send, `*` for non-browsers. */
+function corsFor(origin: string | undefined): Record<string, string> {
+  return {
+    'access-control-allow-origin': origin ?? '*',
+    ...(origin === undefined ? {} : { vary: 'Origin' }),
+    'access-control-allow-methods': 'POST, OPTIONS',
+    'access-control-allow-headers': 'content-type, authorization',
+    'access-control-max-age': '86400',
+  };
 }
 
 function capErrors(errors: readonly string[]): string[] {
@@ -135,18 +139,24 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
   const base = (options.basePath ?? '').replace(/\/+$/, '');
   const token = options.token && options.token.length > 0 ? options.token : null;
   const ingestKey = options.ingestKey ?? (token === null ? null : deriveIngestKey(token));
+  const access = options.access ?? createAccessPolicy({ host: '127.0.0.1' });
+  const origins: OriginRule = originRule(access, options.allowedOrigins);
+  const now = options.now ?? Date.now;
   const aggregates = createAggregates();
   const store = await openEventStore(
-    { dir: options.dataDir, segmentBytes: options.segmentBytes, fsyncIntervalMs: options.fsyncIntervalMs },
+    {
+      dir: options.dataDir,
+      segmentBytes: options.segmentBytes,
+      fsyncIntervalMs: options.fsyncIntervalMs,
+      ...(options.openForAppend ? { openForAppend: options.openForAppend } : {}),
+    },
     (event) => aggregates.add(event),
   );
   let closing = false;
+  // The last append's failure (a full disk, a read-only volume), until an append succeeds again: /health
+  // must not say ok while every /collect answers 503.
+  let writeFailure: string | null = null;
 
-  const canRead = (req: IncomingMessage): boolean => {
-    if (token === null) return true;
-    const given = bearerToken(req);
-    return given !== null && sameSecret(given, token);
-  };
   const canWrite = (req: IncomingMessage, url: URL): boolean => {
     if (ingestKey === null) return true;
     const key = url.searchParams.get('key');
@@ -154,19 +164,21 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
     const given = bearerToken(req);
     return token !== null && given !== null && sameSecret(given, token);
   };
-  const denyRead = (res: ServerResponse, route: string) =>
-    send(
-      res,
-      401,
-      { error: `${route} needs the header Authorization: Bearer <token>` },
-      {
-        'www-authenticate': 'Bearer realm="token-rollout collector"',
-      },
-    );
 
   async function collect(req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+    const origin = req.headers.origin;
+    if (origin !== undefined && !origins.allows(req, origin)) {
+      // No CORS headers: the page cannot even read why. Text/plain needs no preflight, so this check,
+      // not the browser's, is what keeps other sites' pages from writing events.
+      req.resume();
+      send(res, 403, {
+        error: `pages of origin ${origin.slice(0, 200)} may not send events: ${origins.describe}`,
+      });
+      return;
+    }
+    const cors = corsFor(origin);
     if (req.method === 'OPTIONS') {
-      res.writeHead(204, CORS).end();
+      res.writeHead(204, cors).end();
       return;
     }
     if (req.method !== 'POST') {
@@ -174,13 +186,13 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
         res,
         405,
         { error: `${url.pathname} accepts POST (got ${req.method})` },
-        { allow: 'POST, OPTIONS', ...CORS },
+        { allow: 'POST, OPTIONS', ...cors },
       );
       return;
     }
     if (!canWrite(req, url)) {
       req.resume();
-      send(res, 401, { error: 'POST /collect needs the ingest key: /collect?key=<ingest key>' }, CORS);
+      send(res, 401, { error: 'POST /collect needs the ingest key: /collect?key=<ingest key>' }, cors);
       return;
     }
     const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
@@ -190,7 +202,7 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
         res,
         415,
         { error: `content-type ${type} is not accepted: send text/plain or application/json` },
-        CORS,
+        cors,
       );
       return;
     }
@@ -200,7 +212,7 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
         res,
         read.status,
         { error: read.error },
-        read.status === 413 ? { ...CORS, connection: 'close' } : CORS,
+        read.status === 413 ? { ...cors, connection: 'close' } : cors,
       );
       return;
     }
@@ -208,18 +220,18 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
     try {
       text = new TextDecoder('utf-8', { fatal: true }).decode(read.body);
     } catch {
-      send(res, 400, { error: 'request body is not valid UTF-8' }, CORS);
+      send(res, 400, { error: 'request body is not valid UTF-8' }, cors);
       return;
     }
     let body: unknown;
     try {
       body = JSON.parse(text);
     } catch {
-      send(res, 400, parseFailure(text), CORS);
+      send(res, 400, parseFailure(text), cors);
       return;
     }
     if (Array.isArray(body) && body.length > maxBatch) {
-      send(res, 413, { error: `batch of ${body.length} events is over the limit of ${maxBatch}` }, CORS);
+      send(res, 413, { error: `batch of ${body.length} events is over the limit of ${maxBatch}` }, cors);
       return;
     }
     const check = validateBatch(body);
@@ -229,17 +241,22 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
       errors: capErrors(check.errors),
     };
     if (check.events.length === 0) {
-      send(res, 400, result, CORS);
+      send(res, 400, result, cors);
       return;
     }
+    // The server's clock, never the client's: what the gate orders and windows events by.
+    const receivedAt = now();
+    const events = check.events.map((event) => ({ ...event, receivedAt }));
     try {
-      await store.append(check.events);
+      await store.append(events);
+      writeFailure = null;
     } catch (error) {
-      send(res, 503, { error: `events not stored: ${(error as Error).message}` }, CORS);
+      writeFailure = (error as Error).message;
+      send(res, 503, { error: `events not stored: ${writeFailure}` }, cors);
       return;
     }
-    for (const event of check.events) aggregates.add(event);
-    send(res, 200, result, CORS);
+    for (const event of events) aggregates.add(event);
+    send(res, 200, result, cors);
   }
 
   async function exportEvents(res: ServerResponse, query: AggregateQuery): Promise<void> {
@@ -282,13 +299,16 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
       return;
     }
     if (path === '/health') {
-      // 503 once the store stopped after a failed fsync, so that a load balancer or monitor notices.
+      // 503 while writes fail (the store stopped after a failed fsync, or the last append failed), so
+      // that a load balancer or monitor notices.
       const { records, ...rest } = store.stats();
-      send(res, rest.failure === null ? 200 : 503, { ok: rest.failure === null, events: records, ...rest });
+      const ok = rest.failure === null && writeFailure === null;
+      send(res, ok ? 200 : 503, { ok, events: records, ...rest, writeFailure });
       return;
     }
-    if (!canRead(req)) {
-      denyRead(res, `GET ${url.pathname}`);
+    const refusal = access.checkRead(req, token, `GET ${url.pathname}`);
+    if (refusal) {
+      send(res, refusal.status, { error: refusal.error }, refusal.headers);
       return;
     }
     const parsed = parseQuery(url.searchParams);

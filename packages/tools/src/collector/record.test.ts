@@ -13,6 +13,8 @@ const event: MetricEvent = {
   session: 's',
   ts: 1,
   detail: 'line\nbreak \u2028 and "quotes" and ünïcödé',
+  assignment: 'ineligible',
+  bucket: 0.5,
 };
 
 describe('record format', () => {

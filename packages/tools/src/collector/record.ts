@@ -2,7 +2,7 @@
 // a torn or damaged line from a good one without trusting anything else in the file.
 import { crc32 } from 'node:zlib';
 import type { MetricEvent } from 'token-rollout/core';
-import { validateEvent } from './validate.js';
+import { validateStoredEvent } from './validate.js';
 
 /** Why a stored line could not be read back. */
 export type RecordProblem = 'no-checksum' | 'checksum-mismatch' | 'bad-json' | 'invalid-event';
@@ -21,7 +21,10 @@ export function encodeRecord(event: MetricEvent): string {
   return `${checksum(json)}\t${json}\n`;
 }
 
-/** Decodes one line (without its newline); re-validates the event so that only contract-shaped data comes out. */
+/**
+ * Decodes one line (without its newline); re-validates the event (strictly: the collector stored it
+ * normalized) so that only contract-shaped data comes out, with the `receivedAt` the collector stamped.
+ */
 export function decodeRecord(line: string): DecodedRecord {
   if (line.length < 10 || line[8] !== '\t') return { ok: false, problem: 'no-checksum' };
   const json = line.slice(9);
@@ -32,6 +35,6 @@ export function decodeRecord(line: string): DecodedRecord {
   } catch {
     return { ok: false, problem: 'bad-json' };
   }
-  const check = validateEvent(parsed, 0);
+  const check = validateStoredEvent(parsed);
   return check.ok ? { ok: true, event: check.event } : { ok: false, problem: 'invalid-event' };
 }

@@ -21,6 +21,8 @@ const event = (i: number): MetricEvent => ({
   user: (0x10000000 + i).toString(16),
   session: `s${i}`,
   ts: 1_700_000_000_000 + i,
+  assignment: i % 2 === 0 ? 'control' : 'treatment',
+  bucket: i % 2 === 0 ? 0.9 : 0.1,
 });
 const range = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => event(from + k));
 

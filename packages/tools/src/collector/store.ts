@@ -6,6 +6,7 @@ import { closeSync, fsyncSync, openSync } from 'node:fs';
 import { type FileHandle, mkdir, open, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { MetricEvent } from 'token-rollout/core';
+import { isProcessAlive } from '../process-alive.js';
 import { decodeRecord, encodeRecord } from './record.js';
 
 export interface EventStoreOptions {
@@ -80,15 +81,6 @@ function syncDir(dir: string): void {
   }
 }
 
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
-
 /** Directories this process has open (the LOCK file's pid cannot tell two stores in one process apart). */
 const openHere = new Set<string>();
 
@@ -107,12 +99,12 @@ async function takeLock(dir: string): Promise<void> {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
   }
   const owner = Number.parseInt(await readFile(path, 'utf8').catch(() => ''), 10);
-  if (Number.isInteger(owner) && owner !== process.pid && isAlive(owner)) {
+  if (Number.isInteger(owner) && owner !== process.pid && isProcessAlive(owner)) {
     throw new Error(
       `collector data directory ${dir} is in use by process ${owner}; two writers would interleave segments`,
     );
   }
-  // The previous owner died (e.g. kill -9): take the directory over.
+  // The previous owner died (e.g. kill -9, even while still a zombie): take the directory over.
   await writeFile(path, String(process.pid));
   openHere.add(resolve(dir));
 }

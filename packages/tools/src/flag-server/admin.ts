@@ -1,14 +1,21 @@
 // The admin API's changes as pure functions over the flag definitions: each returns new flags (with
-// bumped versions) or a reason with a JSON path, so a request is applied whole or not at all.
-
-import type { RolloutConfig } from 'token-rollout/core';
+// bumped versions) or a reason with a JSON path, so a request is applied whole or not at all. The config
+// inside the flag is read and edited only through the SDK's config model (token-rollout/core), so every
+// form the SDK accepts (the seed's, the bare object, stages under "stages") is read the same way here.
 import {
   activeStage,
+  type ConfigEdit,
   FAMILIES,
   type Family,
   FLAG_KEY,
   isFamily,
+  isRecord,
   parseRolloutConfig,
+  regionsAsWritten,
+  type Stage,
+  withKilled,
+  withStage,
+  withStageFields,
 } from 'token-rollout/core';
 import type { FlagDefinition } from './definitions.js';
 
@@ -29,13 +36,18 @@ export interface AdminError {
 /** A change's outcome: the flags that changed (versions bumped), or the reason it was refused. */
 export type AdminResult = { ok: true; changed: FlagDefinition[] } | { ok: false; error: AdminError };
 
-/** One stage as the admin state shows it. */
+/** One stage as the admin state shows it: the SDK's reading of the config, in the admin API's terms. */
 export interface StageState {
   name: string;
   percentage: number;
-  regions: unknown;
-  components: unknown;
+  /** As a PATCH takes them: `["all"]`, `["AU", "NZ"]` or `["all-except-US"]`. */
+  regions: string[];
+  /** The families the stage covers, listed out ("all-except-critical" becomes the names). */
+  components: Family[];
+  /** When the schedule makes it active (ISO 8601, UTC), if it is scheduled. */
   startsAt: string | null;
+  /** The monitoring interval in minutes, if set. */
+  monitorEveryMinutes: number | null;
 }
 
 /** What `GET /admin/state` answers. */
@@ -58,10 +70,6 @@ export interface FlagState {
 
 type Json = Record<string, unknown>;
 
-function isRecord(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 function refuse(error: string, path: string, status: 400 | 404 = 400): AdminResult {
   return { ok: false, error: { status, error, path } };
 }
@@ -73,15 +81,15 @@ export function configVariationIndex(flag: FlagDefinition): number {
   return flag.variations.findIndex((value) => isRecord(value) && value.enabled !== false);
 }
 
-/** The config object inside a variation value: the value itself, or its `design-tokens-v2` member. */
-function innerConfig(value: Json, flagKey: string): Json {
-  const inner = value[flagKey];
-  return isRecord(inner) ? inner : value;
-}
-
-function stageNames(config: Json, parsed: RolloutConfig | null): string[] {
-  if (parsed) return parsed.stages.map((s) => s.name);
-  return Object.keys(config).filter((k) => isRecord(config[k]));
+function stageState(stage: Stage): StageState {
+  return {
+    name: stage.name,
+    percentage: stage.percentage,
+    regions: regionsAsWritten(stage.regions),
+    components: [...stage.families],
+    startsAt: stage.startsAt === undefined ? null : new Date(stage.startsAt).toISOString(),
+    monitorEveryMinutes: stage.monitorEveryMinutes ?? null,
+  };
 }
 
 /** Summarises the served flags for the admin API and the dashboard. */
@@ -91,7 +99,6 @@ export function flagState(flags: readonly FlagDefinition[], now: number, flagKey
   const value = main && index >= 0 ? (main.variations[index] as Json) : null;
   const parsed = value ? parseRolloutConfig(value) : null;
   const config = parsed?.ok ? parsed.config : null;
-  const inner = value ? innerConfig(value, flagKey) : {};
   const killed = new Set<Family>(config?.killed ?? []);
   for (const family of FAMILIES) {
     const flag = flags.find((f) => f.key === `${flagKey}.${family}`);
@@ -103,16 +110,8 @@ export function flagState(flags: readonly FlagDefinition[], now: number, flagKey
     version: main?.version ?? 0,
     configVersion: config?.version ?? null,
     activeStage: config ? (activeStage(config, now)?.name ?? null) : null,
-    stages: stageNames(inner, config).map((name) => {
-      const raw = isRecord(inner[name]) ? (inner[name] as Json) : {};
-      return {
-        name,
-        percentage: typeof raw.percentage === 'number' ? raw.percentage : 0,
-        regions: raw.regions ?? ['all'],
-        components: raw.components ?? ['all'],
-        startsAt: typeof raw.startsAt === 'string' ? raw.startsAt : null,
-      };
-    }),
+    // An invalid config has no stages to show: `errors` says what to fix in the flag definition.
+    stages: (config?.stages ?? []).map(stageState),
     killed: FAMILIES.filter((f) => killed.has(f)),
     flags: flags.map((f) => ({ key: f.key, on: f.on, version: f.version })),
     errors:
@@ -130,19 +129,14 @@ function clone<T>(value: T): T {
   return structuredClone(value);
 }
 
-/** Validates the config in `flag` with the engine's parser; the first error becomes the refusal. */
-function checkConfig(flag: FlagDefinition): AdminError | null {
-  const index = configVariationIndex(flag);
-  if (index < 0)
-    return { status: 400, error: 'the flag has no variation holding a rollout config', path: '$' };
-  const parsed = parseRolloutConfig(flag.variations[index]);
-  if (parsed.ok) return null;
-  const first = parsed.errors[0];
-  return {
-    status: 400,
-    error: `the change would make the rollout config invalid: ${first?.message ?? 'unknown error'}`,
-    path: first?.path ?? '$',
-  };
+/** `main` with its config variation replaced by the edit's value, or the edit's error as a refusal. */
+function applyEdit(main: FlagDefinition, index: number, edit: ConfigEdit): AdminResult {
+  if (!edit.ok) {
+    return refuse(`the change would make the rollout config invalid: ${edit.error.message}`, edit.error.path);
+  }
+  const variations = [...main.variations];
+  variations[index] = edit.value;
+  return { ok: true, changed: [bump({ ...main, variations })] };
 }
 
 function bump(flag: FlagDefinition): FlagDefinition {
@@ -161,8 +155,17 @@ export function applyAdminChange(
   const body = change.body;
   if (!isRecord(body)) return refuse('the request body must be a JSON object', '$');
   const index = configVariationIndex(main);
-  const variation = index >= 0 ? (main.variations[index] as Json) : null;
-  const config = variation ? innerConfig(variation, flagKey) : null;
+  const variation = index >= 0 ? main.variations[index] : undefined;
+  const parsed = variation === undefined ? null : parseRolloutConfig(variation);
+  const config = parsed?.ok ? parsed.config : null;
+  const names = config?.stages.map((s) => s.name) ?? [];
+  const noConfig = () =>
+    parsed && !parsed.ok
+      ? refuse(
+          `the served rollout config is invalid (${parsed.errors[0]?.message ?? 'unknown error'}): fix the flag definition first`,
+          parsed.errors[0]?.path ?? '$',
+        )
+      : refuse('the flag has no variation holding a rollout config', '$');
 
   switch (change.kind) {
     case 'flag': {
@@ -172,19 +175,16 @@ export function applyAdminChange(
       return { ok: true, changed: [bump(main)] };
     }
     case 'stage': {
-      if (!config) return refuse('the flag has no variation holding a rollout config', '$');
-      const parsed = parseRolloutConfig(variation);
-      const names = stageNames(config, parsed.ok ? parsed.config : null);
-      if (body.stage === null) delete config.stage;
-      else if (typeof body.stage !== 'string' || !names.includes(body.stage)) {
+      if (!config) return noConfig();
+      const stage = body.stage;
+      if (stage !== null && (typeof stage !== 'string' || !names.includes(stage))) {
         return refuse(`"stage" must be one of ${names.map((n) => `"${n}"`).join(', ')} or null`, '$.stage');
-      } else config.stage = body.stage;
-      return finish(main);
+      }
+      return applyEdit(main, index, withStage(variation, stage));
     }
     case 'patch-stage': {
-      if (!config) return refuse('the flag has no variation holding a rollout config', '$');
-      const stage = config[change.stage];
-      if (!isRecord(stage) || ['stage', 'salt', 'version', 'killed', 'families'].includes(change.stage)) {
+      if (!config) return noConfig();
+      if (!names.includes(change.stage)) {
         return refuse(`stage "${change.stage}" does not exist`, `$["${change.stage}"]`, 404);
       }
       const allowed = ['percentage', 'regions', 'components', 'startsAt', 'monitorEvery'];
@@ -205,30 +205,23 @@ export function applyAdminChange(
           if (!ok) return refuse(`"${list}" must be a string or an array of strings`, `$.${list}`);
         }
       }
-      Object.assign(stage, body);
-      return finish(main);
+      return applyEdit(main, index, withStageFields(variation, change.stage, body));
     }
     case 'family': {
       if (!isFamily(change.family)) {
         return refuse(`unknown family "${change.family}": expected one of ${FAMILIES.join(', ')}`, '$', 404);
       }
       if (typeof body.killed !== 'boolean') return refuse('"killed" must be true or false', '$.killed');
-      return killFamily(flags, main, config, change.family, body.killed, flagKey);
+      return killFamily(flags, main, index, change.family, body.killed, flagKey);
     }
   }
-}
-
-function finish(main: FlagDefinition): AdminResult {
-  const error = checkConfig(main);
-  if (error) return { ok: false, error };
-  return { ok: true, changed: [bump(main)] };
 }
 
 /** Kills through the family's boolean flag when it exists (as LaunchDarkly would), else the config's `killed`. */
 function killFamily(
   flags: readonly FlagDefinition[],
   main: FlagDefinition,
-  config: Json | null,
+  index: number,
   family: Family,
   killed: boolean,
   flagKey: string,
@@ -246,15 +239,15 @@ function killFamily(
     }
     if (JSON.stringify(flag) !== JSON.stringify(original)) changed.push(bump(flag));
   }
-  if (config) {
-    const list = Array.isArray(config.killed) ? config.killed.filter((f) => f !== family) : [];
+  const value = index >= 0 ? main.variations[index] : undefined;
+  const parsed = value === undefined ? null : parseRolloutConfig(value);
+  if (parsed?.ok) {
+    const list = parsed.config.killed.filter((f) => f !== family);
     if (killed && !original) list.push(family);
-    const before = JSON.stringify(config.killed ?? []);
-    if (JSON.stringify(list) !== before) {
-      config.killed = list;
-      const error = checkConfig(main);
-      if (error) return { ok: false, error };
-      changed.push(bump(main));
+    if (JSON.stringify(list) !== JSON.stringify(parsed.config.killed)) {
+      const result = applyEdit(main, index, withKilled(value, list));
+      if (!result.ok) return result;
+      changed.push(...result.changed);
     }
   } else if (!original) {
     return refuse(`neither flag "${flagKey}.${family}" nor a rollout config exists`, '$', 404);

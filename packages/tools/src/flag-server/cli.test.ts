@@ -1,11 +1,11 @@
 import { resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { parseServeArgs } from './cli.js';
+import { parseFlagsArgs } from './cli.js';
 
-describe('parseServeArgs', () => {
+describe('parseFlagsArgs', () => {
   it('reads --flags, --data, --port, --host and --admin-token', () => {
     expect(
-      parseServeArgs([
+      parseFlagsArgs([
         '--flags',
         'f',
         '--data',
@@ -17,11 +17,18 @@ describe('parseServeArgs', () => {
         '--admin-token',
         't',
       ]),
-    ).toEqual({ flagsDir: resolve('f'), dataDir: resolve('d'), port: 0, host: '0.0.0.0', adminToken: 't' });
+    ).toEqual({
+      flagsDir: resolve('f'),
+      dataDir: resolve('d'),
+      port: 0,
+      host: '0.0.0.0',
+      adminToken: 't',
+      maxStreams: 500,
+    });
   });
 
   it('says which option is wrong', () => {
-    expect(() => parseServeArgs(['--port', 'eighty'])).toThrow(/--port must be an integer.*"eighty"/);
-    expect(() => parseServeArgs(['--colour'])).toThrow(/colour/);
+    expect(() => parseFlagsArgs(['--port', 'eighty'])).toThrow(/--port must be an integer.*"eighty"/);
+    expect(() => parseFlagsArgs(['--colour'])).toThrow(/colour/);
   });
 });

@@ -1,36 +1,53 @@
-// `token-rollout serve --flags DIR --port N --data DIR [--host H] [--admin-token T]` (the lead's bin calls this).
+// `token-rollout flags`: the flag service and its admin API alone (cli.ts dispatches here).
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
+import { type CommandSpec, type OptionSpec, parseCommand } from '../args.js';
 import { resolveFlagsDir } from '../default-flags.js';
-import { portOption } from '../integer-option.js';
-import { type FlagServer, startFlagServer } from './server.js';
+import {
+  adminTokenOption,
+  allowedHostOption,
+  dataOption,
+  flagsOption,
+  hostOption,
+  maxStreamsOption,
+  portOptionSpec,
+} from '../server-options.js';
+import { type FlagServer, type FlagServerOptions, startFlagServer } from './server.js';
 
-/** Parses the serve options; throws an Error naming the bad option. */
-export function parseServeArgs(argv: readonly string[]) {
-  const { values } = parseArgs({
-    args: [...argv],
-    options: {
-      flags: { type: 'string' },
-      data: { type: 'string', default: '.data/flags' },
-      port: { type: 'string', default: '8030' },
-      host: { type: 'string', default: '127.0.0.1' },
-      'admin-token': { type: 'string' },
-    },
-    strict: true,
-  });
-  const port = portOption(values.port);
+/** The `flags` command's options. */
+export const FLAGS_COMMAND = {
+  name: 'token-rollout flags',
+  summary: 'The LaunchDarkly-compatible flag server with its admin API, alone.',
+  options: {
+    flags: flagsOption,
+    data: dataOption('.data/flags', 'where admin changes are kept (they override --flags on restart)'),
+    port: portOptionSpec(8030),
+    host: hostOption,
+    'admin-token': adminTokenOption,
+    'allowed-host': allowedHostOption,
+    'max-streams': maxStreamsOption,
+  },
+} satisfies CommandSpec<Record<string, OptionSpec>>;
+
+/** Parses the `flags` options; throws a UsageError naming the bad option, HelpRequested for --help. */
+export function parseFlagsArgs(
+  argv: readonly string[],
+  env: Record<string, string | undefined> = process.env,
+): FlagServerOptions {
+  const o = parseCommand(FLAGS_COMMAND, argv, env);
   return {
-    flagsDir: resolveFlagsDir(values.flags),
-    dataDir: resolve(values.data),
-    port,
-    host: values.host,
-    adminToken: values['admin-token'] ?? process.env.TOKEN_ROLLOUT_ADMIN_TOKEN,
+    flagsDir: resolveFlagsDir(o.flags),
+    dataDir: resolve(o.data),
+    port: o.port,
+    host: o.host,
+    maxStreams: o['max-streams'],
+    ...(o['admin-token'] ? { adminToken: o['admin-token'] } : {}),
+    ...(o['allowed-host'].length > 0 ? { allowedHosts: o['allowed-host'] } : {}),
   };
 }
 
 /** Starts the flag server from command-line arguments and prints where it listens. */
 export async function serveFlagsCli(argv: readonly string[], print = console.log): Promise<FlagServer> {
-  const options = parseServeArgs(argv);
+  const options = parseFlagsArgs(argv);
   const server = await startFlagServer({ ...options, log: print });
   print(`flag server: ${server.url} (flags from ${options.flagsDir}, changes kept in ${options.dataDir})`);
   print(`admin state: curl ${server.url}/admin/state`);

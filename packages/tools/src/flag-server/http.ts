@@ -1,16 +1,24 @@
 // Small HTTP helpers shared by the SDK and admin routes: size-limited JSON bodies, JSON answers, CORS.
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage } from 'node:http';
 
-/** A request the server refuses with a status and a JSON `{error, path}` body. */
+export { sendJson } from '../http/send.js';
+
+/** A request the server refuses with a status and a JSON `{error, path}` body (plus any `headers`). */
 export class HttpError extends Error {
   constructor(
     readonly status: number,
     message: string,
     readonly path = '$',
+    readonly headers: Record<string, string> = {},
   ) {
     super(message);
     this.name = 'HttpError';
   }
+}
+
+/** True for `application/json`, with or without parameters (`; charset=utf-8`), and nothing else. */
+export function isJsonContentType(header: string | undefined): boolean {
+  return (header ?? '').split(';')[0]?.trim().toLowerCase() === 'application/json';
 }
 
 /** Reads the body as text, refusing (413) more than `limit` bytes without buffering the rest. */
@@ -51,23 +59,6 @@ export async function readJson(req: IncomingMessage, limit: number): Promise<unk
   } catch (error) {
     throw new HttpError(400, `the request body is not valid JSON: ${(error as Error).message}`);
   }
-}
-
-/** Sends a JSON answer. */
-export function sendJson(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  headers: Record<string, string> = {},
-) {
-  const text = JSON.stringify(body);
-  res.writeHead(status, {
-    'content-type': 'application/json; charset=utf-8',
-    'content-length': Buffer.byteLength(text),
-    'cache-control': 'no-store',
-    ...headers,
-  });
-  res.end(text);
 }
 
 // The headers LaunchDarkly's Relay Proxy allows on its client-side routes.

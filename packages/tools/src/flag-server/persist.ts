@@ -3,6 +3,7 @@
 // A crash (kill -9) mid-write can leave its temp file: the next start-up removes it.
 import { mkdir, open, readdir, readFile, rename, unlink } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isProcessAlive } from '../process-alive.js';
 import { type FlagDefinition, FlagDefinitionError, validateFlagDefinition } from './definitions.js';
 
 /** The file name of the persisted state inside the data directory. */
@@ -18,14 +19,7 @@ const TEMP_FILE = /^flag-state\.json\.(\d+)\.\d+\.tmp$/;
 
 /** True when `pid` is this process or another running one (whose write may be in flight). */
 function isRunning(pid: number): boolean {
-  if (pid === process.pid) return true;
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    // EPERM: it exists but belongs to someone else.
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  return pid === process.pid || isProcessAlive(pid);
 }
 
 /** Removes the temp files of writers that died mid-write (kill -9, power loss); returns their names. */

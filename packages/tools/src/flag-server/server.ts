@@ -1,19 +1,19 @@
-// A standalone HTTP server around the flag service (what `token-rollout serve --flags DIR` starts).
-import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
-import { createFlagService, type FlagService } from './service.js';
+// The flag service alone on the tools' server composition (what `token-rollout flags` starts, and what
+// tests and the e2e harness start): `startToolsServer` with only the flag service mounted.
+import { startToolsServer } from '../http/compose.js';
+import type { FlagService, FlagServiceOptions } from './service.js';
 
-export interface FlagServerOptions {
-  /** 0 picks a free port. */
+/** Options of `startFlagServer`: the flag service's, plus where to listen. */
+export interface FlagServerOptions extends Omit<FlagServiceOptions, 'access'> {
+  /** 0 (default) picks a free port. */
   port?: number;
   /** Loopback by default; any other host needs `adminToken`. */
   host?: string;
-  flagsDir: string;
-  dataDir: string;
-  adminToken?: string;
-  log?: (line: string) => void;
+  /** Names clients may use for the server besides its host, IP literals and localhost. */
+  allowedHosts?: readonly string[];
 }
 
+/** A running flag server. */
 export interface FlagServer {
   /** Base URL for the SDKs' base/stream/events URLs, e.g. `http://127.0.0.1:8030`. */
   url: string;
@@ -22,45 +22,10 @@ export interface FlagServer {
   close(): Promise<void>;
 }
 
-/** True for the loopback host names and addresses. */
-export function isLoopback(host: string): boolean {
-  return host === 'localhost' || host === '::1' || /^127\.\d+\.\d+\.\d+$/.test(host);
-}
-
 /** Starts the flag server; resolves once listening. Refuses a non-loopback host without an admin token. */
 export async function startFlagServer(options: FlagServerOptions): Promise<FlagServer> {
-  const host = options.host ?? '127.0.0.1';
-  if (!isLoopback(host) && !options.adminToken) {
-    throw new Error(
-      `refusing to bind the flag server to ${host} without an admin token: anyone on the network could flip the flags (set adminToken / --admin-token, or bind 127.0.0.1)`,
-    );
-  }
-  const service = await createFlagService(options);
-  const server = createServer((req, res) => {
-    service.handle(req, res).then(
-      (handled) => {
-        if (!handled) res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"not found"}');
-      },
-      () => {
-        if (!res.headersSent) res.writeHead(500);
-        res.end();
-      },
-    );
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(options.port ?? 0, host, () => resolve());
-  });
-  const { port } = server.address() as AddressInfo;
-  const shownHost = host.includes(':') ? `[${host}]` : host;
-  return {
-    url: `http://${shownHost}:${port}`,
-    port,
-    service,
-    async close() {
-      await service.close();
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
-    },
-  };
+  const { port, host, allowedHosts, adminToken, ...flags } = options;
+  const server = await startToolsServer({ port, host, allowedHosts, adminToken, flags });
+  if (!server.flags) throw new Error('startFlagServer: the flag service did not open');
+  return { url: server.url, port: server.port, service: server.flags, close: server.close };
 }

@@ -1,13 +1,14 @@
 // The flag service: LaunchDarkly's client-side routes (polling, streaming, events, goals) answered from
 // flag definitions evaluated by the Node server SDK, plus a small admin API that changes them live.
-import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { LDContext } from '@launchdarkly/node-server-sdk';
+import { type AccessPolicy, createAccessPolicy } from '../http/access.js';
 import { type AdminChange, applyAdminChange, type FlagState, flagState } from './admin.js';
 import { type FlagDefinition, loadFlagDefinitions } from './definitions.js';
 import { createEvaluator } from './evaluator.js';
-import { corsHeaders, HttpError, readBody, readJson, sendJson } from './http.js';
+import { createEventBuffer } from './event-buffer.js';
+import { corsHeaders, HttpError, isJsonContentType, readBody, readJson, sendJson } from './http.js';
 import { readPersistedFlags, STATE_FILE, writePersistedFlags } from './persist.js';
 import { diffEvents, type Stream, writeEvent } from './streams.js';
 
@@ -24,6 +25,15 @@ export interface FlagServiceOptions {
   heartbeatMs?: number;
   /** Clock for the admin state's active stage (tests pass a fixed one). */
   now?: () => number;
+  /** The host and token rules of the server it is mounted on (default: a loopback server's). */
+  access?: AccessPolicy;
+  /** Most streams open at once; one more is answered 503 (default 500), so clients cannot exhaust files. */
+  maxStreams?: number;
+  /**
+   * A stream that carried no flag data (heartbeats do not count) for this long is ended; the SDKs
+   * reconnect and get a fresh `put`. Frees what clients that vanished without closing held. Default 30 min.
+   */
+  streamIdleMs?: number;
 }
 
 export interface FlagService {
@@ -33,8 +43,10 @@ export interface FlagService {
   state(): FlagState;
   /** The flags being served. */
   flags(): readonly FlagDefinition[];
-  /** Analytics events the SDKs posted (most recent last, bounded), for tests and the dashboard. */
+  /** Analytics events the SDKs posted (most recent last, bounded in count and bytes), for tests and the dashboard. */
   events(): readonly unknown[];
+  /** How many streams are open now. */
+  openStreams(): number;
   /** Ends every stream and stops the evaluator. */
   close(): Promise<void>;
 }
@@ -42,8 +54,10 @@ export interface FlagService {
 const ADMIN_BODY_LIMIT = 64 * 1024;
 const CONTEXT_BODY_LIMIT = 64 * 1024;
 const EVENTS_BODY_LIMIT = 1024 * 1024;
-const MAX_EVENTS = 500;
-const LOOPBACK_HOSTS = new Set(['localhost', '127.0.0.1', '[::1]', '::1']);
+const DEFAULT_MAX_STREAMS = 500;
+const DEFAULT_STREAM_IDLE_MS = 30 * 60_000;
+/** A stream whose client stopped reading has this much queued at most before it is dropped. */
+const MAX_STREAM_BACKLOG = 256 * 1024;
 
 /** Decodes a context from the URL: base64url (or base64) JSON. */
 export function decodeContext(encoded: string): LDContext {
@@ -63,16 +77,14 @@ function checkContext(value: unknown): LDContext {
   return value as LDContext;
 }
 
-function tokenMatches(header: string | undefined, token: string): boolean {
-  const given = Buffer.from(header?.startsWith('Bearer ') ? header.slice(7) : '');
-  const wanted = Buffer.from(token);
-  return given.length === wanted.length && timingSafeEqual(given, wanted);
-}
-
 /** Loads the flags (definitions overridden by persisted changes) and returns the service. */
 export async function createFlagService(options: FlagServiceOptions): Promise<FlagService> {
   const log = options.log ?? (() => {});
   const now = options.now ?? Date.now;
+  const access = options.access ?? createAccessPolicy({ host: '127.0.0.1' });
+  const adminToken = options.adminToken ? options.adminToken : null;
+  const maxStreams = options.maxStreams ?? DEFAULT_MAX_STREAMS;
+  const streamIdleMs = options.streamIdleMs ?? DEFAULT_STREAM_IDLE_MS;
   const byKey = new Map<string, FlagDefinition>();
   for (const flag of await loadFlagDefinitions(options.flagsDir)) byKey.set(flag.key, flag);
   // Only flags changed through the admin API are persisted, so edits to other files in flagsDir still apply.
@@ -88,12 +100,16 @@ export async function createFlagService(options: FlagServiceOptions): Promise<Fl
   }
   const evaluator = await createEvaluator([...byKey.values()]);
   const streams = new Set<Stream>();
-  const events: unknown[] = [];
+  const events = createEventBuffer();
   let queue: Promise<unknown> = Promise.resolve();
   let closed = false;
 
   const heartbeat = setInterval(() => {
-    for (const stream of streams) stream.res.write(':\n\n');
+    for (const stream of streams) {
+      // A client that stopped reading would make the server buffer without bound.
+      if (stream.res.writableLength > MAX_STREAM_BACKLOG) stream.res.destroy();
+      else stream.res.write(':\n\n');
+    }
   }, options.heartbeatMs ?? 60_000);
   heartbeat.unref();
 
@@ -107,11 +123,11 @@ export async function createFlagService(options: FlagServiceOptions): Promise<Fl
     await Promise.all(
       [...streams].map(async (stream) => {
         if (stream.kind === 'ping' || !stream.context) {
-          writeEvent(stream.res, 'ping', {});
+          writeEvent(stream, 'ping', {});
           return;
         }
         const next = await evaluator.evaluate(stream.context, stream.withReasons);
-        for (const { event, data } of diffEvents(stream.sent, next)) writeEvent(stream.res, event, data);
+        for (const { event, data } of diffEvents(stream.sent, next)) writeEvent(stream, event, data);
         stream.sent = next;
       }),
     );
@@ -149,7 +165,21 @@ export async function createFlagService(options: FlagServiceOptions): Promise<Fl
     return next;
   }
 
-  function openStream(req: IncomingMessage, res: ServerResponse, stream: Omit<Stream, 'res' | 'sent'>) {
+  function openStream(
+    req: IncomingMessage,
+    res: ServerResponse,
+    stream: Omit<Stream, 'res' | 'sent' | 'idle'>,
+  ): Stream {
+    if (streams.size >= maxStreams) {
+      throw new HttpError(
+        503,
+        `the flag server has ${maxStreams} streams open, its limit; retry later`,
+        '$',
+        {
+          'retry-after': '10',
+        },
+      );
+    }
     res.writeHead(200, {
       ...corsHeaders(req),
       'content-type': 'text/event-stream; charset=utf-8',
@@ -158,9 +188,16 @@ export async function createFlagService(options: FlagServiceOptions): Promise<Fl
       'x-accel-buffering': 'no',
     });
     res.flushHeaders();
-    const entry: Stream = { ...stream, res, sent: {} };
+    const idle = setTimeout(() => res.end(), streamIdleMs);
+    idle.unref();
+    const entry: Stream = { ...stream, res, sent: {}, idle };
     streams.add(entry);
-    req.on('close', () => streams.delete(entry));
+    const forget = () => {
+      clearTimeout(idle);
+      streams.delete(entry);
+    };
+    req.on('close', forget);
+    res.on('close', forget);
     return entry;
   }
 
@@ -195,46 +232,38 @@ export async function createFlagService(options: FlagServiceOptions): Promise<Fl
       } else throw new HttpError(404, `no such route: ${method} ${url.pathname}`);
       const flagsNow = await evaluator.evaluate(context, withReasons);
       const stream = openStream(req, res, { kind: 'eval', context, withReasons });
-      writeEvent(res, 'put', flagsNow);
+      writeEvent(stream, 'put', flagsNow);
       stream.sent = flagsNow;
       return;
     }
     if (root === 'ping' && second && method === 'GET') {
-      openStream(req, res, { kind: 'ping', withReasons });
-      writeEvent(res, 'ping', {});
+      writeEvent(openStream(req, res, { kind: 'ping', withReasons }), 'ping', {});
       return;
     }
     if (root === 'events' && (second === 'bulk' || second === 'diagnostic') && third && method === 'POST') {
+      // With an admin token set (the server is reachable from the network), events need it as well.
+      const refusal = access.checkRead(req, adminToken, `POST ${url.pathname}`);
+      if (refusal) {
+        req.resume();
+        throw new HttpError(refusal.status, refusal.error);
+      }
       const body = await readBody(req, EVENTS_BODY_LIMIT);
+      let parsed: unknown;
       try {
-        const parsed: unknown = JSON.parse(body);
-        for (const event of Array.isArray(parsed) ? parsed : [parsed]) events.push(event);
-        events.splice(0, Math.max(0, events.length - MAX_EVENTS));
+        parsed = JSON.parse(body);
       } catch {
         throw new HttpError(400, 'events must be JSON');
       }
+      events.add(Array.isArray(parsed) ? parsed : [parsed]);
       res.writeHead(202, { ...corsHeaders(req), date: new Date().toUTCString() }).end();
       return;
     }
     throw new HttpError(404, `no such route: ${method} ${url.pathname}`);
   }
 
-  function checkAdminAccess(req: IncomingMessage) {
-    if (options.adminToken) {
-      if (!tokenMatches(req.headers.authorization, options.adminToken)) {
-        throw new HttpError(401, 'admin routes need the header "Authorization: Bearer <admin token>"');
-      }
-      return;
-    }
-    // Without a token, only loopback names: a web page cannot reach the admin API by DNS rebinding.
-    const host = (req.headers.host ?? '').replace(/:\d+$/, '');
-    if (!LOOPBACK_HOSTS.has(host)) {
-      throw new HttpError(403, `admin routes without a token answer only on localhost (Host was "${host}")`);
-    }
-  }
-
   async function handleAdmin(req: IncomingMessage, res: ServerResponse, parts: string[]) {
-    checkAdminAccess(req);
+    const refusal = access.checkAdmin(req, adminToken, 'admin routes');
+    if (refusal) throw new HttpError(refusal.status, refusal.error);
     const method = req.method ?? 'GET';
     const [, what, encoded] = parts;
     let name: string | undefined;
@@ -250,8 +279,9 @@ export async function createFlagService(options: FlagServiceOptions): Promise<Fl
     if (method !== 'POST' && method !== 'PATCH') {
       throw new HttpError(method === 'OPTIONS' ? 403 : 405, `${method} is not allowed on /admin routes`);
     }
-    // A JSON content type forces a CORS preflight, which admin routes never grant to other origins.
-    if (!(req.headers['content-type'] ?? '').startsWith('application/json')) {
+    // A JSON content type forces a CORS preflight, which admin routes never grant to other origins. The
+    // media type must be JSON's exactly (parameters allowed): one that merely starts with it is not JSON.
+    if (!isJsonContentType(req.headers['content-type'])) {
       throw new HttpError(415, 'admin requests need "Content-Type: application/json"');
     }
     const body = await readJson(req, ADMIN_BODY_LIMIT);
@@ -282,21 +312,31 @@ export async function createFlagService(options: FlagServiceOptions): Promise<Fl
       } catch (error) {
         const status = error instanceof HttpError ? error.status : 500;
         const path = error instanceof HttpError ? error.path : '$';
+        const headers = error instanceof HttpError ? error.headers : {};
         if (status === 500) log(`error: ${(error as Error).stack ?? String(error)}`);
         if (!res.headersSent) {
-          sendJson(res, status, { error: (error as Error).message, path }, sdk ? corsHeaders(req) : {});
+          sendJson(
+            res,
+            status,
+            { error: (error as Error).message, path },
+            { ...(sdk ? corsHeaders(req) : {}), ...headers },
+          );
         } else res.end();
       }
       return true;
     },
     state: () => flagState(flags(), now()),
     flags,
-    events: () => events,
+    events: () => events.list(),
+    openStreams: () => streams.size,
     async close() {
       closed = true;
       clearInterval(heartbeat);
       await queue;
-      for (const stream of streams) stream.res.end();
+      for (const stream of streams) {
+        clearTimeout(stream.idle);
+        stream.res.end();
+      }
       streams.clear();
       evaluator.close();
     },

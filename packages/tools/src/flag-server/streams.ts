@@ -12,11 +12,14 @@ export interface Stream {
   withReasons: boolean;
   /** What this client was last sent, so a change sends only what differs. */
   sent: EvalxFlags;
+  /** Ends the stream when no event was sent for a while; every event restarts it. */
+  idle: NodeJS.Timeout;
 }
 
-/** Writes one SSE event. */
-export function writeEvent(res: ServerResponse, event: string, data: unknown): void {
-  res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+/** Writes one SSE event to `stream` and restarts its idle timer. */
+export function writeEvent(stream: Stream, event: string, data: unknown): void {
+  stream.idle.refresh();
+  stream.res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
 }
 
 /** The `patch` and `delete` events that move a client from `before` to `after`. */

@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { gateOptionsFrom } from './gate-endpoint.js';
-import { type GateReportLike, gateViewOf } from './gate-view.js';
-import { sampleOf } from './samples.js';
+import { gateOptionsFrom } from './endpoint.js';
+import { type GateReportLike, gateViewOf } from './view.js';
 
 const metric = (
   overrides: Partial<GateReportLike['metrics'][number]>,
@@ -66,27 +65,6 @@ describe('the gate as the dashboard shows it', () => {
       metrics: [],
     });
     expect(advance.reason).toBe('advance to week2: success gate met');
-  });
-
-  it('turns each comparison into chart samples (estimate, bounds, trigger)', () => {
-    const view = gateViewOf({
-      stage: 'week1',
-      decision: { kind: 'hold', reasons: ['more data'] },
-      metrics: [
-        metric({ metric: 'fcp', scale: 'relative', estimate: 0.05, interval: { lower: -0.02, upper: 0.12 } }),
-      ],
-    });
-    const sample = sampleOf({
-      gate: view,
-      aggregates: {
-        events: 3,
-        arms: [{ arm: 'v1', users: 1, sessions: 2, events: 3 }],
-        rates: [],
-        metrics: [],
-        fallbacks: [],
-      },
-    });
-    expect(sample).toMatchObject({ 'sessions:v1': 2, 'fcp:estimate': 5, 'fcp:lower': -2, 'fcp:upper': 12 });
   });
 
   it('reads the gate options a release manager puts in the dashboard URL', () => {

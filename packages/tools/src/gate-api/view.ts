@@ -1,5 +1,6 @@
 // What the dashboard shows of the gate: its decision for the active stage and, per comparison, the
-// estimate with its always-valid interval and the threshold it is judged against. Served by /api/gate.
+// estimate with its always-valid interval and the threshold it is judged against. Served by GET /api/gate
+// (endpoint.ts); the dashboard reads these types.
 
 /** The gate's verdict as the dashboard labels it. */
 export type GateDecision = 'advance' | 'hold' | 'rollback' | 'none';

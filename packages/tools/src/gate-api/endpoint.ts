@@ -1,9 +1,15 @@
 // GET /api/gate: the gate's current decision on the collected events, for the dashboard. It runs the same
 // pure `evaluateGate` as `token-rollout gate`, re-evaluated only when new events arrived or the stage changed.
-import type { ServerResponse } from 'node:http';
+// A read route: the Host check and the collector's token apply (http/access.ts).
 import type { MetricEvent } from 'token-rollout/core';
-import { evaluateGate, type GateOptions } from 'token-rollout-tools';
-import { emptyGateView, type GateView, gateViewOf } from './gate-view.js';
+import { evaluateGate, type GateOptions } from '../gate/evaluate.js';
+import type { AccessPolicy } from '../http/access.js';
+import { sendJson } from '../http/send.js';
+import type { Handler } from '../http/server.js';
+import { emptyGateView, type GateView, gateViewOf } from './view.js';
+
+/** The path it answers. */
+export const GATE_PATH = '/api/gate';
 
 /** Where the endpoint reads from: the collector's events and count, and the flag service's active stage. */
 export interface GateSources {
@@ -33,23 +39,35 @@ export function gateOptionsFrom(params: URLSearchParams): GateOptions {
   return options;
 }
 
-/** Returns the handler; it answers with a `GateView` as JSON, for the options in the query string. */
+/** The handler of GET /api/gate: a `GateView` as JSON for the options in the query string. */
 export function createGateEndpoint(
   sources: GateSources,
-): (res: ServerResponse, params: URLSearchParams) => Promise<void> {
+  access: AccessPolicy,
+  readToken: string | null,
+): Handler {
   let cacheKey = '';
   let cached: GateView | null = null;
-  return async (res, params) => {
+  return async (req, res) => {
+    const url = new URL(req.url ?? '/', 'http://gate.invalid');
+    if (url.pathname !== GATE_PATH) return false;
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      sendJson(res, 405, { error: `${GATE_PATH} accepts GET (got ${req.method})` }, { allow: 'GET' });
+      return true;
+    }
+    const refusal = access.checkRead(req, readToken, `GET ${GATE_PATH}`);
+    if (refusal) {
+      sendJson(res, refusal.status, { error: refusal.error }, refusal.headers);
+      return true;
+    }
     const stage = sources.activeStage();
-    const options = gateOptionsFrom(params);
+    const options = gateOptionsFrom(url.searchParams);
     const key = `${sources.eventCount()}|${stage}|${JSON.stringify(options)}`;
     if (!cached || key !== cacheKey) {
       cached = await evaluate(sources, stage, options);
       cacheKey = key;
     }
-    const body = JSON.stringify(cached);
-    res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
-    res.end(body);
+    sendJson(res, 200, cached);
+    return true;
   };
 }
 
