@@ -14,9 +14,21 @@ export type { FlagSnapshot, FlagSource } from './flags/source.js';
 export { createStaticFlagSource, type StaticFlagSource } from './flags/static.js';
 export { type BudgetOverrides, type Budgets, DEFAULT_BUDGETS, resolveBudgets } from './guard/budgets.js';
 export { type BudgetVerdict, evaluateBudgets, type GuardSamples } from './guard/evaluate.js';
-export { type Arm, METRIC_NAMES, type MetricEvent, type MetricName } from './metrics/event.js';
+export {
+  type Arm,
+  type AssignmentGroup,
+  METRIC_NAMES,
+  type MetricEvent,
+  type MetricName,
+} from './metrics/event.js';
 export { hashUserKey } from './metrics/identity.js';
-export { type EventProblem, validateEvent } from './metrics/validate.js';
+export {
+  type EventCheck,
+  type EventProblem,
+  type ValidateOptions,
+  type ValidationMode,
+  validateEvent,
+} from './metrics/validate.js';
 export {
   type MonitoringOptions,
   type MonitoringPlugin,

@@ -238,3 +238,55 @@ describe('createTokenRollout: storage events from other tabs', () => {
     rollout.destroy();
   });
 });
+
+describe('createTokenRollout: the assignment group', () => {
+  it('is in every snapshot and stays the same through opt-out, a local fallback and opting back in', async () => {
+    const dom = fakeDom();
+    const flags = drivenFlags();
+    const rollout = createTokenRollout({
+      flags: flags.source,
+      user: { key: 'user-1', region: 'AU' },
+      manifest: MANIFEST,
+      storage: createMemoryStorage(),
+      ...dom,
+    });
+    // Before the flags answer the flag is off (no value yet): the user is in no comparison.
+    expect(rollout.getState()).toMatchObject({ assignment: 'ineligible', stage: null });
+    flags.answer(ALL_V2);
+    const ready = await rollout.ready;
+    expect(ready).toMatchObject({ arm: 'v2', assignment: 'treatment', stage: 'week1' });
+    const seen: string[] = [];
+    rollout.subscribe((s) => seen.push(`${s.arm}:${s.assignment}`));
+    await rollout.setOptOut(true);
+    expect(rollout.getState()).toMatchObject({ arm: 'v1', assignment: 'treatment' });
+    await rollout.setOptOut(false);
+    await rollout.fallback('all', 'budget:fcp');
+    expect(rollout.getState()).toMatchObject({ arm: 'v1', assignment: 'treatment' });
+    expect(rollout.getState().families.buttons).toMatchObject({
+      reason: 'local-fallback',
+      detail: 'budget:fcp',
+    });
+    expect(seen.length).toBeGreaterThan(2);
+    expect(new Set(seen.map((s) => s.split(':')[1]))).toEqual(new Set(['treatment']));
+    rollout.destroy();
+  });
+
+  it('is control outside the percentage and ineligible outside the stage regions', async () => {
+    for (const [config, region, group] of [
+      [{ stage: 'week1', week1: { percentage: 0, regions: ['all'] } }, 'AU', 'control'],
+      [{ stage: 'week1', week1: { percentage: 100, regions: ['NZ'] } }, 'AU', 'ineligible'],
+    ] as const) {
+      const flags = drivenFlags();
+      const rollout = createTokenRollout({
+        flags: flags.source,
+        user: { key: 'user-1', region },
+        manifest: MANIFEST,
+        storage: createMemoryStorage(),
+        ...fakeDom(),
+      });
+      flags.answer(config);
+      expect((await rollout.ready).assignment).toBe(group);
+      rollout.destroy();
+    }
+  });
+});

@@ -1,8 +1,8 @@
 // The rollout's state snapshot: what the app, the React hooks and the monitoring plugins read.
 // Snapshots are immutable; every change makes a new object, so `useSyncExternalStore` sees it.
 import type { Reason, TokenVersion } from './assign/types.js';
-import { FAMILIES, type Family } from './families.js';
-import type { Arm } from './metrics/event.js';
+import type { Family } from './families.js';
+import type { Arm, AssignmentGroup } from './metrics/event.js';
 import type { Theme, ThemePreference } from './theme/types.js';
 
 /** One family's state: its decided version, why, and whether its stylesheet is in effect. */
@@ -23,6 +23,11 @@ export interface RolloutState {
   ready: boolean;
   stage: string | null;
   bucket: number;
+  /**
+   * The user's group for the comparison, from the same decision as the CSS but before any opt-out,
+   * kill switch, local fallback or load failure: it never changes within a config version.
+   */
+  assignment: AssignmentGroup;
   configVersion: string;
   /** The user's region (ISO 3166-1 alpha-2) as given, if known. */
   region?: string;
@@ -44,28 +49,3 @@ export interface RolloutState {
 
 /** The page's arm (shared with monitoring, which derives it when a state lacks one). */
 export { armOf as deriveArm } from './metrics/arm.js';
-
-/** Every family on v1 with one reason: the state before any decision (and after opt-out). */
-export function allFamilies(reason: Reason): Record<Family, FamilyState> {
-  const out = {} as Record<Family, FamilyState>;
-  for (const family of FAMILIES) out[family] = { version: 'v1', reason, loaded: false };
-  return out;
-}
-
-/** True when two snapshots' family maps are equal, so no new snapshot is needed. */
-export function sameFamilies(
-  a: Readonly<Record<Family, FamilyState>>,
-  b: Readonly<Record<Family, FamilyState>>,
-): boolean {
-  return FAMILIES.every((f) => {
-    const x = a[f];
-    const y = b[f];
-    return (
-      x.version === y.version &&
-      x.reason === y.reason &&
-      x.loaded === y.loaded &&
-      x.error === y.error &&
-      x.detail === y.detail
-    );
-  });
-}

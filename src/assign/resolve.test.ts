@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { SEED_CONFIG_EXTENDED, SEED_FLAG, SEED_STAGE_DATES } from '../../test-support/seed-config.js';
 import { parseRolloutConfig } from '../config/parse.js';
 import { withSwitches } from '../config/switches.js';
-import type { RolloutConfig } from '../config/types.js';
+import type { ParseResult, RolloutConfig } from '../config/types.js';
 import { FAMILIES, type Family } from '../families.js';
 import { bucketOf } from './bucket.js';
 import { resolveAssignment } from './resolve.js';
@@ -130,6 +130,9 @@ describe('resolveAssignment: reasons and precedence', () => {
   it('returns shared decisions that cannot be changed by a caller', () => {
     const a = resolveAssignment(SEED, { key: LOW, region: 'AU' }, week1);
     expect(Object.isFrozen(a.families.buttons)).toBe(true);
+    // Without local fallbacks the whole map is shared per stage and side of the percentage.
+    expect(Object.isFrozen(a.families)).toBe(true);
+    expect(resolveAssignment(SEED, { key: LOW, region: 'NZ' }, week1).families).toBe(a.families);
   });
 });
 
@@ -256,5 +259,78 @@ describe('the README worked example (src/config/README.md), row by row', () => {
     ['user-0500', undefined, ['v1 region-unknown', 'v1 region-unknown', 'v1 region-unknown', 'all 8']],
   ] as const)('%s in %s', (key, region, expected) => {
     expect(WEEKS.map((w) => cell(resolveAssignment(SEED, { key, region }, weekTime(w))))).toEqual(expected);
+  });
+});
+
+describe('resolveAssignment: the assignment group (intention to treat)', () => {
+  const week1 = weekTime('week1');
+  const group = (config: RolloutConfig | null, ctx: AssignmentContext, now = week1) =>
+    resolveAssignment(config, ctx, now).group;
+
+  it('is treatment inside the percentage and control outside it, for an eligible user', () => {
+    expect(group(SEED, { key: LOW, region: 'AU' })).toBe('treatment');
+    expect(group(SEED, { key: HIGH, region: 'AU' })).toBe('control');
+  });
+
+  it.each<[string, RolloutConfig | ParseResult | null, AssignmentContext, number]>([
+    ['the flag is off', parsed(null), { key: LOW, region: 'AU' }, week1],
+    ['there is no config', null, { key: LOW, region: 'AU' }, week1],
+    [
+      'the config is invalid',
+      parseRolloutConfig({ week1: { percentage: 500 } }),
+      { key: LOW, region: 'AU' },
+      week1,
+    ],
+    ['no stage is active', SEED, { key: LOW, region: 'AU' }, Date.parse('2026-01-01')],
+    ['the region is unknown', SEED, { key: LOW }, week1],
+    ['the region is not in the stage', SEED, { key: LOW, region: 'US' }, week1],
+  ])('is ineligible when %s', (_label, config, ctx, now) => {
+    expect(resolveAssignment(config, ctx, now).group).toBe('ineligible');
+  });
+
+  it('is decided before opt-out, kill switches and local fallbacks: they change the CSS, not the group', () => {
+    const killed = withSwitches(SEED, { buttons: false, cards: false });
+    for (const key of [LOW, HIGH]) {
+      const base = group(SEED, { key, region: 'AU' });
+      expect(group(SEED, { key, region: 'AU', optedOut: true })).toBe(base);
+      expect(group(killed, { key, region: 'AU' })).toBe(base);
+      expect(group(SEED, { key, region: 'AU', fallbacks: [...FAMILIES] })).toBe(base);
+    }
+    // The rendered versions did change.
+    expect(v2Families(resolveAssignment(SEED, { key: LOW, region: 'AU', optedOut: true }, week1))).toEqual(
+      [],
+    );
+  });
+
+  it('is treatment exactly when the user would get v2 for a covered family without overrides (property)', () => {
+    const region = fc.option(fc.constantFrom('AU', 'NZ', 'CA', 'US', 'FR', 'au', 'XX'), { nil: undefined });
+    const time = fc.integer({ min: Date.parse('2026-01-20'), max: Date.parse('2026-03-31') });
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme' }), region, time, (key, r, now) => {
+        const a = resolveAssignment(SEED, { key, region: r }, now);
+        const v2 = v2Families(a).length > 0;
+        expect(a.group === 'treatment').toBe(v2);
+        const anyOutside = FAMILIES.some((f) => a.families[f].reason === 'outside-percentage');
+        expect(a.group === 'control').toBe(anyOutside);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
+  it('only moves control users to treatment when the percentage rises (never back), same region', () => {
+    const at = (percentage: number) =>
+      parsed({ stage: 'go', version: 'fixed', go: { percentage, regions: ['AU', 'NZ'] } });
+    const steps = [0, 1, 5, 25, 50, 99.999, 100].map(at);
+    fc.assert(
+      fc.property(fc.string({ unit: 'grapheme' }), fc.constantFrom('AU', 'NZ', 'US'), (key, r) => {
+        const groups = steps.map((config) => group(config, { key, region: r }, 0));
+        for (let i = 1; i < groups.length; i++) {
+          const [before, after] = [groups[i - 1], groups[i]];
+          if (before === 'treatment') expect(after).toBe('treatment');
+          if (before === 'ineligible') expect(after).toBe('ineligible');
+        }
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

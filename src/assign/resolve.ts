@@ -1,4 +1,5 @@
-// resolveAssignment: the pure decision. Per family, v1 or v2 and the one reason that decided it.
+// resolveAssignment: the pure decision. Per family, v1 or v2 and the one reason that decided it, and the
+// user's assignment group for the comparison (ARCHITECTURE.md "Assignment").
 //
 // Precedence (the first that applies wins; the order a user passes through the funnel):
 //   invalid-config > flag-off > opted-out > no-stage > region-unknown | region-excluded
@@ -7,20 +8,30 @@
 // outranks the schedule; a kill switch is reported only for families the stage would otherwise cover;
 // a local fallback only for families that would otherwise be v2, so its count is the number of users
 // it actually moved. opted-out and killed are always v1.
-
+//
+// The group reads only the flag, the stage, the region and the bucket: an opt-out, a kill switch or a
+// local fallback changes what is rendered, never which group the user is counted in.
 import { regionMatches } from '../config/regions.js';
 import { activeStage } from '../config/stage.js';
 import type { ParseResult, RolloutConfig, Stage } from '../config/types.js';
 import { FAMILIES, type Family, FLAG_KEY } from '../families.js';
+import type { AssignmentGroup } from '../metrics/event.js';
 import { bucketOf, rolloutThreshold } from './bucket.js';
 import { DECISIONS } from './decision.js';
 import type { Assignment, AssignmentContext, FamilyDecision, Reason } from './types.js';
 
-/** Per-config work done once: family bitmasks per stage and of killed families. */
+/**
+ * Per-config work done once: family bitmasks per stage and of killed families, and per stage the two
+ * family maps an eligible user without local fallbacks can get (outside / inside the percentage).
+ */
 interface Prepared {
   stageMasks: Map<Stage, number>;
   killedMask: number;
+  decided: Map<Stage, readonly [outside: FamilyDecisions, inside: FamilyDecisions]>;
 }
+
+/** Every family's decision; frozen when shared between users. */
+type FamilyDecisions = Record<Family, FamilyDecision>;
 
 const prepared = new WeakMap<RolloutConfig, Prepared>();
 
@@ -38,16 +49,24 @@ function prepare(config: RolloutConfig): Prepared {
     p = {
       stageMasks: new Map(config.stages.map((s) => [s, maskOf(s.families)])),
       killedMask: maskOf(config.killed),
+      decided: new Map(),
     };
     prepared.set(config, p);
   }
   return p;
 }
 
-/** Every family with the same decision. */
-function uniform(reason: Reason): Record<Family, FamilyDecision> {
-  const d = DECISIONS[reason];
-  return { buttons: d, cards: d, forms: d, tables: d, navigation: d, feedback: d, overlays: d, checkout: d };
+const uniformCache = new Map<Reason, FamilyDecisions>();
+
+/** Every family with the same decision (one shared, frozen map per reason). */
+function uniform(reason: Reason): FamilyDecisions {
+  let families = uniformCache.get(reason);
+  if (!families) {
+    families = {} as FamilyDecisions;
+    for (const family of FAMILIES) families[family] = DECISIONS[reason];
+    uniformCache.set(reason, Object.freeze(families));
+  }
+  return families;
 }
 
 /** True when `region` is already two upper-case letters (skips a string allocation on the hot path). */
@@ -58,13 +77,15 @@ function isUpperPair(region: string): boolean {
   return a >= 65 && a <= 90 && b >= 65 && b <= 90;
 }
 
-/** The reason shared by every family at this stage for this user, or null when it is per family. */
-function commonReason(config: RolloutConfig, stage: Stage | null, context: AssignmentContext): Reason | null {
+/** Why the user is outside the comparison (flag off, no stage, region), or null when eligible. */
+function ineligibility(
+  config: RolloutConfig,
+  stage: Stage | null,
+  region: string | undefined,
+): Reason | null {
   if (!config.enabled) return 'flag-off';
-  if (context.optedOut === true) return 'opted-out';
   if (!stage) return 'no-stage';
   if (stage.regions.kind === 'all') return null;
-  const region = context.region;
   if (region === undefined || region === '') return 'region-unknown';
   const upper = isUpperPair(region) ? region : region.trim().toUpperCase();
   return regionMatches(stage.regions, upper) ? null : 'region-excluded';
@@ -88,56 +109,77 @@ function familyDecision(
   return DECISIONS['in-rollout'];
 }
 
+/** Every family's decision for an eligible user at `stage`. */
+function decideFamilies(
+  p: Prepared,
+  stage: Stage,
+  inside: boolean,
+  fallbacks: readonly Family[] | undefined,
+): FamilyDecisions {
+  const stageMask = p.stageMasks.get(stage) ?? maskOf(stage.families);
+  const families = {} as FamilyDecisions;
+  for (let i = 0; i < FAMILIES.length; i++) {
+    const family = FAMILIES[i]!;
+    families[family] = familyDecision(family, 1 << i, stageMask, p.killedMask, inside, fallbacks);
+  }
+  return families;
+}
+
 /**
- * Decides v1 or v2 for every family. `config` may be a parsed config, a ParseResult (a failed one puts
- * everyone on v1 with 'invalid-config'), or null (no config: the flag is treated as off). `now` picks
- * the active stage. A missing region is v1 ('region-unknown') unless the stage targets "all".
+ * The family map for an eligible user: without local fallbacks (nearly everyone) it depends only on the
+ * stage and the side of the percentage, so the two maps per stage are built once and shared, frozen.
+ */
+function perFamily(
+  config: RolloutConfig,
+  stage: Stage,
+  inside: boolean,
+  fallbacks: readonly Family[] | undefined,
+): FamilyDecisions {
+  const p = prepare(config);
+  if (fallbacks !== undefined && fallbacks.length > 0) return decideFamilies(p, stage, inside, fallbacks);
+  let pair = p.decided.get(stage);
+  if (!pair) {
+    const outside = Object.freeze(decideFamilies(p, stage, false, undefined));
+    pair = [outside, Object.freeze(decideFamilies(p, stage, true, undefined))];
+    p.decided.set(stage, pair);
+  }
+  return pair[inside ? 1 : 0];
+}
+
+/**
+ * Decides v1 or v2 for every family, and the user's assignment group. `config` may be a parsed config,
+ * a ParseResult (a failed one puts everyone on v1 with 'invalid-config'), or null (no config: the flag
+ * is treated as off). `now` picks the active stage. A missing region is v1 ('region-unknown') unless
+ * the stage targets "all".
  */
 export function resolveAssignment(
   config: RolloutConfig | ParseResult | null,
   context: AssignmentContext,
   now: number,
 ): Assignment {
-  if (config === null) {
+  if (config === null || 'ok' in config) {
+    if (config?.ok) return resolveAssignment(config.config, context, now);
     const bucket = bucketOf(FLAG_KEY, FLAG_KEY, context.key);
-    return { stage: null, bucket, configVersion: '', families: uniform('flag-off') };
-  }
-  if ('ok' in config) {
-    if (config.ok) return resolveAssignment(config.config, context, now);
-    const bucket = bucketOf(FLAG_KEY, FLAG_KEY, context.key);
-    return { stage: null, bucket, configVersion: '', families: uniform('invalid-config') };
+    const reason: Reason = config === null ? 'flag-off' : 'invalid-config';
+    return { stage: null, bucket, configVersion: '', group: 'ineligible', families: uniform(reason) };
   }
   const bucket = bucketOf(config.flagKey, config.salt, context.key);
   const stage = activeStage(config, now);
-  const common = commonReason(config, stage, context);
-  const stageName = stage === null ? null : stage.name;
-  if (common !== null || stage === null) {
-    return {
-      stage: stageName,
-      bucket,
-      configVersion: config.version,
-      families: uniform(common ?? 'no-stage'),
-    };
-  }
-  const p = prepare(config);
-  const m = p.stageMasks.get(stage) ?? maskOf(stage.families);
-  const k = p.killedMask;
-  const inside = bucket < rolloutThreshold(stage.percentage);
-  const fb = context.fallbacks;
-  // One literal with every key: a stable object shape, and no per-family property additions.
+  const excluded = ineligibility(config, stage, context.region);
+  const inside = stage !== null && bucket < rolloutThreshold(stage.percentage);
+  const group: AssignmentGroup = excluded !== null ? 'ineligible' : inside ? 'treatment' : 'control';
+  // The user's own choice outranks the schedule, but not a flag that is off.
+  const common = excluded !== 'flag-off' && context.optedOut === true ? 'opted-out' : excluded;
+  const families =
+    common !== null || stage === null
+      ? uniform(common ?? 'no-stage')
+      : perFamily(config, stage, inside, context.fallbacks);
+  // One literal with every key: a stable object shape on this hot path.
   return {
-    stage: stageName,
+    stage: stage === null ? null : stage.name,
     bucket,
     configVersion: config.version,
-    families: {
-      buttons: familyDecision('buttons', 1, m, k, inside, fb),
-      cards: familyDecision('cards', 2, m, k, inside, fb),
-      forms: familyDecision('forms', 4, m, k, inside, fb),
-      tables: familyDecision('tables', 8, m, k, inside, fb),
-      navigation: familyDecision('navigation', 16, m, k, inside, fb),
-      feedback: familyDecision('feedback', 32, m, k, inside, fb),
-      overlays: familyDecision('overlays', 64, m, k, inside, fb),
-      checkout: familyDecision('checkout', 128, m, k, inside, fb),
-    },
+    group,
+    families,
   };
 }

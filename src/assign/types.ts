@@ -1,5 +1,6 @@
 // The decision's shape: per family a version and the reason that decided it.
 import type { Family } from '../families.js';
+import type { AssignmentGroup } from '../metrics/event.js';
 
 /** A token version: the legacy monolith or the new split, referenced tokens. */
 export type TokenVersion = 'v1' | 'v2';
@@ -41,5 +42,10 @@ export interface Assignment {
   bucket: number;
   /** The config version the decision was made from (empty when there was none). */
   configVersion: string;
+  /**
+   * The user's group for the comparison (ARCHITECTURE.md "Assignment"): decided from the flag, stage,
+   * region and bucket only, before opt-out, kill switches, local fallbacks or load failures.
+   */
+  group: AssignmentGroup;
   families: Record<Family, FamilyDecision>;
 }

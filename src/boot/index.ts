@@ -1,13 +1,9 @@
 // token-rollout/boot: the inline <head> snippet, prebuilt as a minified IIFE, and its SSR helper.
 import iife from 'virtual:boot-iife';
 import type { BootCache } from '../storage/records.js';
-import { STORAGE_KEYS } from '../storage/storage.js';
 
 /** The boot snippet as a minified IIFE, ready to inline in a `<script>` in `<head>`. */
 export const bootSnippet: string = iife;
-
-/** The storage key under which the snippet reads the persisted theme. */
-export const THEME_STORAGE_KEY = STORAGE_KEYS.theme;
 
 export { bootCacheFor, type PlannedSheet, planStylesheets } from '../css/plan.js';
 export type { BootCache, BootLink } from '../storage/records.js';

@@ -18,11 +18,12 @@
 //   `enabled`. Stages sit at top level (every key that is not a known top-level key is a stage, as in
 //   the seed) or under `"stages": {...}` (then other keys are unknown keys). Stages keep their order.
 import { CRITICAL_FAMILIES, FAMILIES, type Family, FLAG_KEY, isFamily } from '../families.js';
+import { isRecord } from '../json.js';
 import { parseFamilies } from './components.js';
 import { parseStartsAt } from './date.js';
 import { parseMonitorEvery } from './interval.js';
 import { CONFIG_LINT, type ConfigLint } from './lint.js';
-import { childPath, type IssueSink, isObject, reject } from './path.js';
+import { childPath, type IssueSink, reject } from './path.js';
 import { ALL_REGIONS, parseRegions } from './regions.js';
 import type { ParseResult, RolloutConfig, Stage } from './types.js';
 import { configVersion } from './version.js';
@@ -39,7 +40,7 @@ function parseStage(
   critical: readonly Family[],
   sink: IssueSink,
 ) {
-  if (!isObject(value) || Object.keys(value).length === 0) return reject(sink, path, STAGE, value);
+  if (!isRecord(value) || Object.keys(value).length === 0) return reject(sink, path, STAGE, value);
   sink.lint?.unknownKeys(sink, value, STAGE_KEYS, path);
   const before = sink.errors.length;
   const { percentage, regions, components, startsAt, monitorEvery } = value;
@@ -63,13 +64,13 @@ function parseStage(
 /** Reads top-level `families` ({name: {critical}}) into the critical families. */
 function parseCritical(value: unknown, path: string, sink: IssueSink): Family[] {
   const critical = new Set<Family>(CRITICAL_FAMILIES);
-  if (value !== undefined && !isObject(value))
+  if (value !== undefined && !isRecord(value))
     reject(sink, path, 'an object such as {"checkout": {"critical": true}}', value);
-  for (const [name, spec] of Object.entries(isObject(value) ? value : {})) {
+  for (const [name, spec] of Object.entries(isRecord(value) ? value : {})) {
     const at = childPath(path, name);
     if (!isFamily(name)) reject(sink, at, `a family name key (${FAMILIES.join(', ')})`, name);
-    else if (!isObject(spec) || typeof spec.critical !== 'boolean') {
-      reject(sink, childPath(at, 'critical'), 'true or false', isObject(spec) ? spec.critical : spec);
+    else if (!isRecord(spec) || typeof spec.critical !== 'boolean') {
+      reject(sink, childPath(at, 'critical'), 'true or false', isRecord(spec) ? spec.critical : spec);
     } else {
       sink.lint?.unknownKeys(sink, spec, ['critical'], at);
       if (spec.critical) critical.add(name);
@@ -101,9 +102,9 @@ function parseBody(
       reject(sink, base, `at least one stage, e.g. {"week1": ${STAGE.slice(13)}}`, body);
   } else {
     sink.lint?.unknownKeys(sink, body, TOP_KEYS, base);
-    if (!isObject(stages))
+    if (!isRecord(stages))
       reject(sink, at('stages'), `an object of stages: {"week1": ${STAGE.slice(13)}}`, stages);
-    entries = Object.entries(isObject(stages) ? stages : {}).map(([k, v]) => [
+    entries = Object.entries(isRecord(stages) ? stages : {}).map(([k, v]) => [
       k,
       v,
       childPath(at('stages'), k),
@@ -148,14 +149,14 @@ function parse(json: unknown, lint: ConfigLint | undefined): ParseResult {
   let flagKey = FLAG_KEY;
   let base = '$';
   let body: unknown = json ?? { enabled: false };
-  const keys = isObject(json) ? Object.keys(json) : [];
+  const keys = isRecord(json) ? Object.keys(json) : [];
   const only = keys.length === 1 && !TOP_KEYS.includes(keys[0]!) ? keys[0]! : undefined;
-  if (only !== undefined && isObject(json)) {
+  if (only !== undefined && isRecord(json)) {
     const inner = json[only];
     // `{"week1": {}}` is an empty stage, not a wrapper; the default flag key is always a wrapper.
     if (
       inner === null ||
-      (isObject(inner) &&
+      (isRecord(inner) &&
         (only === FLAG_KEY || (Object.keys(inner).length > 0 && !STAGE_KEYS.some((k) => k in inner))))
     ) {
       flagKey = only;
@@ -163,7 +164,7 @@ function parse(json: unknown, lint: ConfigLint | undefined): ParseResult {
       body = inner ?? { enabled: false };
     }
   }
-  if (!isObject(body)) {
+  if (!isRecord(body)) {
     reject(
       sink,
       '$',
@@ -171,7 +172,7 @@ function parse(json: unknown, lint: ConfigLint | undefined): ParseResult {
       body,
     );
   }
-  const config = isObject(body) ? parseBody(body, base, flagKey, sink) : undefined;
+  const config = isRecord(body) ? parseBody(body, base, flagKey, sink) : undefined;
   return config
     ? { ok: true, config, warnings: sink.warnings }
     : { ok: false, errors: sink.errors, warnings: sink.warnings };

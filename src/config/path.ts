@@ -1,5 +1,6 @@
 // JSON paths and messages for config issues, written the way a reader finds the spot:
 // `$["design-tokens-v2"].week1.regions[0]: expected an ISO 3166-1 alpha-2 code…, got "XX"`.
+import { describeValue } from '../json.js';
 import type { ConfigLint } from './lint.js';
 import type { ConfigIssue } from './types.js';
 
@@ -19,23 +20,11 @@ export interface IssueSink {
   lint?: ConfigLint;
 }
 
-/** A short description of what was found: `"5%"`, `120`, `null`, `an array`, `nothing`. */
-export function got(value: unknown): string {
-  if (value === undefined) return 'nothing';
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}…` : value);
-  if (typeof value === 'number' || typeof value === 'boolean') return String(value);
-  if (value === null) return 'null';
-  return Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
-}
-
 /** Records the error "expected <what>, got <value>" at `path`; returns undefined for `return reject(…)`. */
 export function reject(sink: IssueSink, path: string, what: string, value: unknown): undefined {
-  sink.errors.push({ path, message: `expected ${what}, got ${got(value)}` });
+  sink.errors.push({ path, message: `expected ${what}, got ${describeValue(value)}` });
   return undefined;
 }
-
-/** True for a plain JSON object (not null, not an array). */
-export { isRecord as isObject } from '../json.js';
 
 /** Reads a list that may also be written as a single string (`"all"` for `["all"]`). */
 export function asList(value: unknown): unknown[] | undefined {

@@ -1,14 +1,16 @@
 // Inserts and removes the token <link>s. Swaps are two-phase: `ensure` adds the new sheets and waits
 // until each has loaded (a loaded stylesheet is applied at the next style recalc); only then does the
 // caller `prune` the old ones, in the same task, so no frame is painted without token styles.
+import { createLinkWatcher } from './link-watch.js';
 import { refuseOrigin } from './origin.js';
 import type { PlannedSheet } from './plan.js';
 
 /** Attribute naming a token link (`v1`, `v2/core`, `v2/<family>`); the boot snippet sets it too. */
 export const LINK_ATTR = 'data-tr';
-/** Set by the boot snippet when its link loaded or failed before the runtime started. */
-export const LINK_STATE_ATTR = 'data-tr-state';
+/** Set by the boot snippet when its link loaded or failed before the runtime started (see link-watch.ts). */
+export { LINK_STATE_ATTR } from './link-watch.js';
 
+/** Options of `createSheetLoader`. */
 export interface SheetLoaderOptions {
   document: Document;
   nonce?: string;
@@ -33,102 +35,38 @@ export interface SheetLoader {
   destroy(): void;
 }
 
-type Outcome = string | null;
+/** Adds the `<link>` for `sheet` right after `after` (cascade order), or at the end of <head>. */
+function insertLink(
+  doc: Document,
+  sheet: PlannedSheet,
+  after: Element | undefined,
+  nonce: string | undefined,
+): HTMLLinkElement {
+  const link = doc.createElement('link');
+  link.rel = 'stylesheet';
+  link.crossOrigin = 'anonymous';
+  link.integrity = sheet.integrity;
+  if (nonce) link.nonce = nonce;
+  link.setAttribute(LINK_ATTR, sheet.id);
+  link.href = sheet.href;
+  const parent = after?.parentNode ?? doc.head ?? doc.documentElement;
+  parent.insertBefore(link, after ? after.nextSibling : null);
+  return link;
+}
 
 /** Creates a loader for `document`; links already there with `data-tr` (the boot snippet's) are adopted. */
 export function createSheetLoader(options: SheetLoaderOptions): SheetLoader {
   const doc = options.document;
-  const win = doc.defaultView;
-  const pending = new Map<HTMLLinkElement, Promise<Outcome>>();
-  const done = new Map<HTMLLinkElement, Outcome>();
-  const cancels = new Map<HTMLLinkElement, () => void>();
+  const watcher = createLinkWatcher(doc.defaultView, options.timeoutMs);
   let destroyed = false;
 
   const links = () => Array.from(doc.querySelectorAll<HTMLLinkElement>(`link[${LINK_ATTR}]`));
   const find = (sheet: PlannedSheet) =>
     links().find((l) => l.getAttribute(LINK_ATTR) === sheet.id && l.href === sheet.href);
 
-  // A link error event says nothing about the cause; Resource Timing's responseStatus (Chromium)
-  // tells a 404/500 from an integrity mismatch, which fails a 200 response.
-  const explainFailure = (link: HTMLLinkElement): string => {
-    const entries = win?.performance?.getEntriesByName?.(link.href) ?? [];
-    const entry = entries[entries.length - 1] as (PerformanceEntry & { responseStatus?: number }) | undefined;
-    const status = entry?.responseStatus ?? 0;
-    if (status >= 400) return `HTTP ${status} for ${link.href}`;
-    if (status >= 200) return `integrity check failed (or blocked) for ${link.href}`;
-    return `network error or blocked request for ${link.href}`;
-  };
-
-  // Chromium gives a CSP-blocked link a locked sheet at once: only a sheet whose rules can be read
-  // counts as loaded (token CSS is CORS-enabled, so a cross-origin token sheet stays readable).
-  const readable = (link: HTMLLinkElement): boolean => {
-    const sheet = link.sheet;
-    if (sheet === null) return false;
-    try {
-      void sheet.cssRules;
-      return true;
-    } catch {
-      return false;
-    }
-  };
-
-  const watch = (link: HTMLLinkElement): Promise<Outcome> => {
-    const known = done.get(link);
-    if (known !== undefined) return Promise.resolve(known);
-    const existing = pending.get(link);
-    if (existing) return existing;
-    const state = link.getAttribute(LINK_STATE_ATTR);
-    if (state === 'loaded' || (state === null && readable(link))) {
-      done.set(link, null);
-      return Promise.resolve(null);
-    }
-    if (state === 'error') {
-      const outcome = explainFailure(link);
-      done.set(link, outcome);
-      return Promise.resolve(outcome);
-    }
-    const promise = new Promise<Outcome>((resolve) => {
-      const finish = (outcome: Outcome) => {
-        link.removeEventListener('load', onLoad);
-        link.removeEventListener('error', onError);
-        if (timer !== undefined) win?.clearTimeout(timer);
-        cancels.delete(link);
-        pending.delete(link);
-        done.set(link, outcome);
-        resolve(outcome);
-      };
-      const onLoad = () => finish(null);
-      const onError = () => finish(explainFailure(link));
-      const cancel = () => finish('loading was cancelled');
-      link.addEventListener('load', onLoad);
-      link.addEventListener('error', onError);
-      cancels.set(link, cancel);
-      const timer = win?.setTimeout(
-        () => finish(`timed out after ${options.timeoutMs} ms loading ${link.href}`),
-        options.timeoutMs,
-      );
-    });
-    pending.set(link, promise);
-    return promise;
-  };
-
-  const insert = (sheet: PlannedSheet, after: Element | undefined): HTMLLinkElement => {
-    const link = doc.createElement('link');
-    link.rel = 'stylesheet';
-    link.crossOrigin = 'anonymous';
-    link.integrity = sheet.integrity;
-    if (options.nonce) link.nonce = options.nonce;
-    link.setAttribute(LINK_ATTR, sheet.id);
-    link.href = sheet.href;
-    const parent = after?.parentNode ?? doc.head ?? doc.documentElement;
-    parent.insertBefore(link, after ? after.nextSibling : null);
-    return link;
-  };
-
   const remove = (link: HTMLLinkElement) => {
-    cancels.get(link)?.();
+    watcher.forget(link);
     link.remove();
-    done.delete(link);
   };
 
   return {
@@ -145,12 +83,12 @@ export function createSheetLoader(options: SheetLoaderOptions): SheetLoader {
             failures.set(sheet.id, refused);
             continue;
           }
-          link = insert(sheet, previous);
+          link = insertLink(doc, sheet, previous, options.nonce);
         }
         previous = link;
         const el = link;
         waits.push(
-          watch(el).then((outcome) => {
+          watcher.watch(el).then((outcome) => {
             if (outcome === null) return;
             failures.set(sheet.id, outcome);
             // A failed link is dropped so that a late response cannot apply it.
@@ -173,7 +111,7 @@ export function createSheetLoader(options: SheetLoaderOptions): SheetLoader {
     loaded() {
       return new Set(
         links()
-          .filter((l) => done.get(l) === null)
+          .filter((l) => watcher.succeeded(l))
           .map((l) => l.getAttribute(LINK_ATTR) ?? ''),
       );
     },
@@ -181,13 +119,11 @@ export function createSheetLoader(options: SheetLoaderOptions): SheetLoader {
       return new Set(links().map((l) => l.getAttribute(LINK_ATTR) ?? ''));
     },
     async adoptPresent() {
-      await Promise.all(links().map(watch));
+      await Promise.all(links().map(watcher.watch));
     },
     destroy() {
       destroyed = true;
-      for (const cancel of [...cancels.values()]) cancel();
-      pending.clear();
-      done.clear();
+      watcher.destroy();
     },
   };
 }

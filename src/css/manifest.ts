@@ -1,6 +1,7 @@
 // Validating a token manifest fetched at run time: a bad manifest must produce a clear error, not a
 // half-styled page.
 import type { ManifestFile, TokenManifest } from '../../tokens/manifest.js';
+import { isRecord } from '../json.js';
 
 /** A manifest, or what is wrong with it (JSON path and expectation) and where it came from. */
 export type ManifestResult = { ok: true; manifest: TokenManifest } | { ok: false; error: string };
@@ -11,15 +12,15 @@ export function parseManifest(json: unknown, source: string): ManifestResult {
     ok: false,
     error: `token manifest ${source}: ${path} must be ${expected}`,
   });
-  if (typeof json !== 'object' || json === null) return fail('$', 'an object');
-  const value = json as Record<string, unknown>;
+  if (!isRecord(json)) return fail('$', 'an object');
+  const value = json;
   if (value.schema !== 1) return fail('$.schema', '1');
   if (!Array.isArray(value.files)) return fail('$.files', 'an array');
   const files: ManifestFile[] = [];
   for (const [i, raw] of (value.files as unknown[]).entries()) {
     const path = `$.files[${i}]`;
-    if (typeof raw !== 'object' || raw === null) return fail(path, 'an object');
-    const f = raw as Record<string, unknown>;
+    if (!isRecord(raw)) return fail(path, 'an object');
+    const f = raw;
     if (typeof f.family !== 'string') return fail(`${path}.family`, 'a string');
     if (f.version !== 'v1' && f.version !== 'v2') return fail(`${path}.version`, '"v1" or "v2"');
     if (typeof f.file !== 'string' || f.file === '') return fail(`${path}.file`, 'a non-empty string');

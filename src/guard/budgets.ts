@@ -1,9 +1,11 @@
-// The plan's rollback triggers as local budgets (DESIGN.md "Budgets"), with the no-flap rule per metric.
+// The plan's rollback triggers as local budgets (ARCHITECTURE.md "Budgets"), with the no-flap rule per metric.
+import { describeValue } from '../json.js';
 
 /**
  * A budget on a series of samples. It trips when the last `consecutive` samples are all over `limit`,
  * or when at least `window` samples exist and the 75th percentile of the last `window` is over `limit`.
- * Either way a single slow sample never trips it (as long as `consecutive` ≥ 2 and `window` ≥ 4).
+ * Either way a single slow sample never trips it (as long as `consecutive` ≥ 2 and `window` ≥ 5: the p75,
+ * interpolated as in src/quantile.ts, of five or more samples never reads the largest one).
  */
 export interface SeriesBudget {
   limit: number;
@@ -52,12 +54,12 @@ export function resolveBudgets(overrides: BudgetOverrides = {}, path = 'budgets'
   const problems: string[] = [];
   const positive = (value: unknown, at: string): number | undefined => {
     if (typeof value === 'number' && Number.isFinite(value) && value > 0) return value;
-    problems.push(`${at} must be a positive number, got ${JSON.stringify(value) ?? String(value)}`);
+    problems.push(`${at} must be a positive number, got ${describeValue(value)}`);
     return undefined;
   };
   const count = (value: unknown, at: string): number | undefined => {
     if (typeof value === 'number' && Number.isInteger(value) && value >= 1) return value;
-    problems.push(`${at} must be a whole number ≥ 1, got ${JSON.stringify(value) ?? String(value)}`);
+    problems.push(`${at} must be a whole number ≥ 1, got ${describeValue(value)}`);
     return undefined;
   };
   const known = new Set(Object.keys(DEFAULT_BUDGETS));

@@ -1,5 +1,6 @@
 // The user's v1 memory baseline: recorded while the page is all-v1, compared against on v2.
 import { parseJson } from '../json.js';
+import { quantile } from '../quantile.js';
 
 /** Storage key of the v1 memory samples. */
 export const MEMORY_BASELINE_KEY = 'token-rollout:memory-v1';
@@ -22,7 +23,5 @@ export function addBaselineSample(samples: readonly number[], bytes: number): nu
 /** The baseline (median of the samples), or undefined when nothing was recorded yet. */
 export function baselineOf(samples: readonly number[]): number | undefined {
   if (samples.length === 0) return undefined;
-  const sorted = [...samples].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid] : ((sorted[mid - 1] as number) + (sorted[mid] as number)) / 2;
+  return quantile(samples, 0.5);
 }

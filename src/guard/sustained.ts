@@ -1,4 +1,5 @@
 // The no-flap rule: a series is over budget only when the excess is sustained, never for one outlier.
+import { quantile } from '../quantile.js';
 import type { SeriesBudget } from './budgets.js';
 
 /** Why a series counts as over budget, with the figure that decided it. */
@@ -6,14 +7,6 @@ export type Sustained =
   | { over: false }
   | { over: true; rule: 'consecutive'; observed: number; count: number }
   | { over: true; rule: 'p75'; observed: number; count: number };
-
-/** The `q` quantile (0..1) of `values` by the nearest-rank method; NaN for an empty list. */
-export function quantile(values: readonly number[], q: number): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = Math.max(1, Math.ceil(q * sorted.length));
-  return sorted[rank - 1] as number;
-}
 
 /**
  * Checks `samples` (oldest first) against `budget`: over when the last `consecutive` samples all exceed

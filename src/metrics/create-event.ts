@@ -1,6 +1,7 @@
-// Builds contract events: every event carries the page's arm, stage, config version and region.
+// Builds contract events: every event carries the page's arm, stage, config version and region, and the
+// user's assignment group and bucket from the decision that chose the CSS (ARCHITECTURE.md "Assignment").
 import type { Family } from '../families.js';
-import type { Arm, MetricEvent, MetricName } from './event.js';
+import type { Arm, AssignmentGroup, MetricEvent, MetricName } from './event.js';
 
 /** Where an event happened: the rollout's state when it was recorded. */
 export interface EventContext {
@@ -9,6 +10,10 @@ export interface EventContext {
   configVersion: string;
   /** Two-letter region code, or '' when unknown. */
   region: string;
+  /** The user's group, decided before any fallback, opt-out or load failure. */
+  assignment: AssignmentGroup;
+  /** The user's bucket that decided `assignment`. */
+  bucket: number;
 }
 
 /** Who the event is about: the salted user hash and the page session id. */
@@ -17,11 +22,13 @@ export interface EventIdentity {
   session: string;
 }
 
-/** Optional parts of an event: a family (exposure), a label (conversion name, error), another arm. */
+/** Optional parts of an event: a family (exposure), a label (conversion name, error), another arm, an id. */
 export interface EventExtras {
   family?: Family;
   detail?: string;
   arm?: Arm;
+  /** The event's random id (the SDK's monitoring always sets one; see `newEventId`). */
+  id?: string;
 }
 
 const MAX_DETAIL = 200;
@@ -45,7 +52,10 @@ export function createEvent(
     user: identity.user,
     session: identity.session,
     ts: Math.round(ts),
+    assignment: context.assignment,
+    bucket: context.bucket,
   };
+  if (extras.id) event.id = extras.id;
   if (extras.family) event.family = extras.family;
   if (extras.detail !== undefined && extras.detail !== '') event.detail = extras.detail.slice(0, MAX_DETAIL);
   return event;

@@ -18,6 +18,7 @@ export const METRIC_NAMES = [
   'opt-out',
 ] as const;
 
+/** One metric name (see `METRIC_NAMES`). */
 export type MetricName = (typeof METRIC_NAMES)[number];
 
 /** The page's token version: `mixed` when its families differ. */
@@ -34,8 +35,8 @@ export type AssignmentGroup = 'treatment' | 'control' | 'ineligible';
 /** Every assignment group, in order. */
 export const ASSIGNMENT_GROUPS: readonly AssignmentGroup[] = ['treatment', 'control', 'ineligible'];
 
-// The limits below are part of the contract: the SDK's `validateEvent` and the collector's own check
-// (server/collector/validate.ts) both read them, so the browser and the server cannot drift apart.
+// The limits below are part of the contract. One validator reads them (src/metrics/validate.ts): strict
+// for the SDK's own events and the gate, lenient for the collector, so browser and server cannot drift.
 
 /** Every field an event may have (`MetricEvent`'s keys). */
 export const EVENT_FIELDS: readonly (keyof MetricEvent)[] = [
@@ -84,9 +85,9 @@ export interface MetricEvent {
   ts: number;
   detail?: string;
   /** The user's group at decision time (see `AssignmentGroup`). */
-  assignment?: AssignmentGroup;
-  /** The user's bucket in [0, 1) (LaunchDarkly's rollout hash) that decided `assignment`. */
-  bucket?: number;
+  assignment: AssignmentGroup;
+  /** The user's bucket in [0, 1] (LaunchDarkly's rollout hash) that decided `assignment`. */
+  bucket: number;
   /** Server receive time, ms since epoch: stamped by the collector, never trusted from a client. */
   receivedAt?: number;
   /** The event's id (random, unique per event): lets a store drop a retried duplicate. */

@@ -21,7 +21,20 @@ export interface SessionCrypto {
 /** A random page-session id: `crypto.randomUUID()` where available, else 128 random bits as hex. */
 export function newSessionId(crypto: SessionCrypto | undefined, random: () => number = Math.random): string {
   if (crypto?.randomUUID) return crypto.randomUUID();
-  const bytes = new Uint8Array(16);
+  return randomHex(16, crypto, random);
+}
+
+/**
+ * A random event id: 64 bits as 16 hex digits. Short on purpose (it rides on every event); per user and
+ * session a collision is out of reach, which is all a store needs to drop a retried duplicate.
+ */
+export function newEventId(crypto: SessionCrypto | undefined, random: () => number = Math.random): string {
+  return randomHex(8, crypto, random);
+}
+
+/** `size` random bytes as hex, from `crypto.getRandomValues` where available. */
+function randomHex(size: number, crypto: SessionCrypto | undefined, random: () => number): string {
+  const bytes = new Uint8Array(size);
   if (crypto?.getRandomValues) crypto.getRandomValues(bytes);
   // Insecure contexts without crypto: ids only need to be unlikely to collide, not unguessable.
   else for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(random() * 256);

@@ -116,12 +116,20 @@ describe('createEvent', () => {
     const event = createEvent(
       'js-error',
       1,
-      { arm: 'mixed', stage: 'week2', configVersion: 'c2', region: 'CA' },
+      {
+        arm: 'mixed',
+        stage: 'week2',
+        configVersion: 'c2',
+        region: 'CA',
+        assignment: 'treatment',
+        bucket: 0.2,
+      },
       { user: 'abcdef0123456789', session: 's-1' },
       1000.6,
-      { detail: 'x'.repeat(500) },
+      { detail: 'x'.repeat(500), id: '0123456789abcdef' },
     );
     expect(event).toMatchObject({ name: 'js-error', arm: 'mixed', stage: 'week2', region: 'CA', ts: 1001 });
+    expect(event).toMatchObject({ assignment: 'treatment', bucket: 0.2, id: '0123456789abcdef' });
     expect(event.detail).toHaveLength(200);
     expect(normalizeRegion(' nz ')).toBe('NZ');
     expect(normalizeRegion('Australia')).toBe('');

@@ -27,6 +27,8 @@ function fakeRollout(v2: readonly Family[] = ['buttons', 'cards'], initial: Part
     ready: true,
     stage: 'week1',
     configVersion: 'c1',
+    assignment: 'treatment',
+    bucket: 0.01,
     region: 'au',
     pageFamilies: ['buttons', 'cards', 'forms'],
     optedOut: false,
@@ -173,6 +175,24 @@ describe('monitoring', () => {
       expect(e).toMatchObject({ stage: 'week1', configVersion: 'c1', region: 'AU', session: 'session-uuid' });
     }
     expect(JSON.stringify(events)).not.toContain('alice');
+  });
+
+  it("stamps every event with the rollout's assignment group and bucket, and a fresh random id", () => {
+    const { events, rollout, vitals, win } = setup();
+    vitals.fire('FCP', 900);
+    rollout.themeSwitch(40);
+    rollout.convert('purchase', 30);
+    throwError(win, 'boom');
+    // A local fallback changes what is rendered (the arm), never the group.
+    rollout.set({ families: familiesWith([]) });
+    vitals.fire('LCP', 1200);
+    expect(events.length).toBeGreaterThan(6);
+    for (const e of events) {
+      expect(e).toMatchObject({ assignment: 'treatment', bucket: 0.01 });
+      expect(e.id).toMatch(/^[0-9a-f]{16}$/);
+    }
+    expect(events.at(-1)).toMatchObject({ name: 'lcp', arm: 'v1', assignment: 'treatment' });
+    expect(new Set(events.map((e) => e.id)).size).toBe(events.length);
   });
 
   it("hashes the rollout's user key when none is given, and never sends the key", () => {

@@ -1,91 +1,35 @@
 // monitoring(): a rollout plugin that measures the page (web-vitals, theme switch, errors, memory),
-// guards the local budgets (falling back to v1 when one is exceeded), and feeds the reporters.
+// guards the local budgets (falling back to v1 when one is exceeded), and feeds the reporters. The parts
+// are small modules: emitter.ts (events), guarding.ts (the guard), memory-sampling.ts.
 import { onCLS, onFCP, onINP, onLCP, onTTFB } from 'web-vitals';
-import type { TokenManifest } from '../../tokens/manifest.js';
-import { fetchManifest, type ManifestFetch } from '../css/manifest.js';
 import { FAMILIES, type Family } from '../families.js';
-import { type BudgetOverrides, resolveBudgets } from '../guard/budgets.js';
-import { v2CssBytes } from '../guard/css-bytes.js';
-import { createGuard, type Trip } from '../guard/guard.js';
-import { armOf, v2Families } from '../metrics/arm.js';
-import {
-  createEvent,
-  type EventContext,
-  type EventExtras,
-  normalizeRegion,
-} from '../metrics/create-event.js';
+import { type Budgets, resolveBudgets } from '../guard/budgets.js';
 import { observeErrors } from '../metrics/errors.js';
-import type { MetricEvent, MetricName } from '../metrics/event.js';
+import type { MetricEvent } from '../metrics/event.js';
 import { exposureTracker } from '../metrics/exposure.js';
-import { DEFAULT_USER_SALT, hashUserKey, newSessionId, type SessionCrypto } from '../metrics/identity.js';
-import { type MemoryEnv, type MemorySource, memorySourceOf, readMemory } from '../metrics/memory.js';
+import { DEFAULT_USER_SALT, hashUserKey, newSessionId } from '../metrics/identity.js';
+import { memorySourceOf } from '../metrics/memory.js';
 import { observeWebVitals, type WebVitalsApi } from '../metrics/web-vitals.js';
-import type { Reporter } from '../report/reporter.js';
 import { defaultStorage } from '../storage/safe.js';
-import type { KeyValueStorage } from '../storage/storage.js';
+import { createEmitter, type Emitter, pageFamiliesOf } from './emitter.js';
+import { type Guarding, startGuarding } from './guarding.js';
+import { sampleMemory } from './memory-sampling.js';
 import type { MonitorState, MonitorTarget } from './target.js';
+import type {
+  MonitoringOptions,
+  MonitoringPlugin,
+  MonitoringStatus,
+  MonitoringTimers,
+  MonitoringWindow,
+} from './types.js';
 
-/** The window as monitoring uses it: events, crypto for ids, memory APIs, storage. */
-export interface MonitoringWindow extends EventTarget, MemoryEnv {
-  crypto?: SessionCrypto;
-  localStorage?: KeyValueStorage;
-  /** Used only to fetch the manifest when `manifest` is a URL. */
-  fetch?: ManifestFetch;
-}
-
-/** Timers, injectable so tests can run the clock by hand. */
-export interface MonitoringTimers {
-  setTimeout(callback: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-  setInterval(callback: () => void, ms: number): unknown;
-  clearInterval(handle: unknown): void;
-}
-
-export interface MonitoringOptions {
-  /** Where events go (launchDarklyReporter, beaconReporter, your own). Closed by the plugin's cleanup. */
-  reporters?: readonly Reporter[];
-  /** The user key (default: the rollout's); only its salted hash is sent. */
-  userKey?: string;
-  /** Salt of the user hash; set your own so hashes cannot be joined with other data sets. */
-  salt?: string;
-  /** Budget overrides over DESIGN.md's defaults; `false` turns the local guard off (measure only). */
-  budgets?: BudgetOverrides | false;
-  /** The token manifest or its URL, for the CSS size budget (without it that budget is not checked). */
-  manifest?: TokenManifest | string;
-  /** Memory sampling: first sample after `delayMs`, then every `intervalMs`; `false` turns it off. */
-  memory?: { delayMs?: number; intervalMs?: number } | false;
-  /** Most `js-error` events per page view (errors past it still count for the guard). Default 20. */
-  maxErrorEvents?: number;
-  window?: MonitoringWindow;
-  storage?: KeyValueStorage;
-  /** The web-vitals functions; `false` turns web-vitals off. Defaults to the `web-vitals` package. */
-  vitals?: WebVitalsApi | false;
-  now?: () => number;
-  timers?: MonitoringTimers;
-  /** Called with every event emitted (debugging). */
-  onEvent?: (event: MetricEvent) => void;
-}
-
-/** What monitoring knows about itself, for a debug panel. */
-export interface MonitoringStatus {
-  /** Where memory figures come from; `unavailable` means memory is not reported on this browser. */
-  memorySource: MemorySource;
-  session: string;
-  /** Uncaught errors in this page view. */
-  errors: number;
-  /** Events emitted in this page view. */
-  events: number;
-  /** The budget that tripped on this page, if one did. */
-  trip?: Trip;
-  /** What kept a part of monitoring from working (e.g. the manifest could not be loaded). */
-  problems: string[];
-}
-
-/** The plugin for `createTokenRollout({ plugins })`, with its status for debugging. */
-export interface MonitoringPlugin {
-  (rollout: MonitorTarget): () => void;
-  status(): MonitoringStatus;
-}
+export type {
+  MonitoringOptions,
+  MonitoringPlugin,
+  MonitoringStatus,
+  MonitoringTimers,
+  MonitoringWindow,
+} from './types.js';
 
 const DEFAULT_VITALS: WebVitalsApi = { onFCP, onLCP, onINP, onCLS, onTTFB };
 
@@ -106,205 +50,139 @@ export function monitoring(options: MonitoringOptions = {}): MonitoringPlugin {
     events: 0,
     problems: [],
   };
-
   const plugin = (target: MonitorTarget): (() => void) => {
     const win = options.window ?? (globalThis as { window?: MonitoringWindow }).window;
     if (!win) return () => {}; // server rendering: nothing to measure
-    const now = options.now ?? (() => Date.now());
-    // The global timer functions, looked up at call time like `globalThis.setTimeout(…)` would be.
-    const timers: MonitoringTimers = options.timers ?? globalThis;
-    const storage = options.storage ?? defaultStorage(win);
-    const reporters = options.reporters ?? [];
     const session = newSessionId(win.crypto);
-    const key = options.userKey ?? target.getState().userKey;
-    // Without a key, events are anonymous per page session (still a hash, so the contract holds).
-    const user = hashUserKey(key ?? `anonymous:${session}`, options.salt ?? DEFAULT_USER_SALT);
     const memorySource = options.memory === false ? 'unavailable' : memorySourceOf(win);
     status = { memorySource, session, errors: 0, events: 0, problems: [] };
-    let manifest = typeof options.manifest === 'object' ? options.manifest : undefined;
-    const cleanups: Array<() => void> = [];
-
-    let state = target.getState();
-    const pageFamilies = (s: MonitorState): readonly Family[] => s.pageFamilies ?? FAMILIES;
-    const context = (): EventContext => ({
-      arm: state.arm ?? armOf(state.families, pageFamilies(state)),
-      stage: state.stage,
-      configVersion: state.configVersion,
-      region: normalizeRegion(state.region ?? undefined),
-    });
-    const send = (name: MetricName, value: number | string, ts: number, extras?: EventExtras) => {
-      // Opted-out users are excluded from metrics: only the opt-out itself is reported.
-      if (state.optedOut && name !== 'opt-out') return;
-      // Error messages and labels are free text: the user key must not leave the page through them either.
-      const freeText = name === 'js-error' || name === 'conversion';
-      const detail =
-        freeText && extras?.detail && key ? extras.detail.split(key).join('[user]') : extras?.detail;
-      const event = createEvent(name, value, context(), { user, session }, ts, { ...extras, detail });
-      status.events++;
-      options.onEvent?.(event);
-      for (const reporter of reporters) {
-        try {
-          reporter.report(event);
-        } catch {
-          // One broken reporter must not stop the others or the page.
-        }
-      }
-    };
-    // Events recorded before the first settled decision (page-view, FCP, TTFB usually) wait for it, so
-    // they carry the stage, config version and arm the page actually ran with (the gate compares arms
-    // per stage); they keep their own timestamps. A page left before that sends them as they are.
-    let settled = false;
-    const early: Array<() => void> = [];
-    const emit = (name: MetricName, value: number | string, extras?: EventExtras) => {
-      const ts = now();
-      if (settled || name === 'opt-out') send(name, value, ts, extras);
-      else early.push(() => send(name, value, ts, extras));
-    };
-    const flushEarly = () => {
-      for (const record of early.splice(0)) record();
-    };
-    // Capture: at the target, capturing listeners run first, so these reach the beacon reporter's queue
-    // before its own pagehide listener sends it.
-    win.addEventListener('pagehide', flushEarly, { capture: true });
-    cleanups.push(() => win.removeEventListener('pagehide', flushEarly, { capture: true }));
-
-    const guard = budgets
-      ? createGuard({
-          budgets,
-          storage,
-          now,
-          onTrip: (trip) => {
-            status.trip = trip;
-            const reason = `budget:${trip.metric}`;
-            // Reported before falling back, so the event carries the arm that exceeded the budget.
-            emit('fallback', reason, { detail: trip.reason });
-            // The rollout reports its own failures; a rejection here must not come back as a js-error.
-            try {
-              void Promise.resolve(target.fallback(trip.scope === 'page' ? 'all' : trip.scope, reason)).catch(
-                () => {},
-              );
-            } catch {
-              // Same for a synchronous throw: monitoring keeps running.
-            }
-          },
-        })
-      : undefined;
-    // Samples taken before the first settled decision (FCP usually) wait for it: until then the page's
-    // config version and families are not final, and a sample must count against the right ones.
-    const pending: Array<() => void> = [];
-    const guarded = (record: () => void) => {
-      if (!guard) return;
-      if (settled) record();
-      else pending.push(record);
-    };
-    const guardPage = (s: MonitorState) => {
-      const onV2 = s.optedOut ? [] : v2Families(s.families, pageFamilies(s));
-      const loaded = onV2.filter((family) => s.families[family].loaded !== false);
-      guard?.setPage({
-        configVersion: s.configVersion,
-        v2Families: onV2,
-        css: manifest && loaded.length > 0 ? v2CssBytes(manifest, loaded) : undefined,
-      });
-    };
-
-    const expose = exposureTracker();
-    const onState = (next: MonitorState, previous: MonitorState | undefined) => {
-      state = next;
-      if (previous && next.optedOut !== previous.optedOut) emit('opt-out', next.optedOut ? 1 : 0);
-      if (next.ready !== false && !settled) {
-        settled = true;
-        flushEarly();
-      }
-      if (next.ready !== false && !next.optedOut) {
-        for (const { family, version } of expose(next.families, pageFamilies(next))) {
-          emit('exposure', 1, { family, arm: version });
-        }
-      }
-      if (next.ready !== false) {
-        guardPage(next);
-        for (const record of pending.splice(0)) record();
-      }
-    };
-
-    if (typeof options.manifest === 'string' && guard) {
-      const source = options.manifest;
-      let stopped = false;
-      cleanups.push(() => {
-        stopped = true;
-      });
-      void fetchManifest((url) => (win.fetch ? win.fetch(url) : globalThis.fetch(url)), source).then(
-        (result) => {
-          if (stopped) return;
-          if (!result.ok) {
-            status.problems.push(`${result.error} (the CSS size budget is not checked)`);
-            return;
-          }
-          manifest = result.manifest;
-          if (settled) guardPage(state);
-        },
-      );
-    }
-
-    emit('page-view', 1);
-    onState(state, undefined);
-    cleanups.push(target.subscribe((next) => onState(next, state)));
-
-    if (options.vitals !== false) {
-      cleanups.push(
-        observeWebVitals(options.vitals ?? DEFAULT_VITALS, (name, value) => {
-          emit(name, value);
-          if (name === 'fcp') guarded(() => guard?.record('fcp', value));
-        }),
-      );
-    }
-    cleanups.push(
-      target.onThemeSwitch((ms) => {
-        emit('theme-switch', ms);
-        guarded(() => guard?.record('themeSwitch', ms));
-      }),
-    );
-    cleanups.push(target.onConversion((name, value) => emit('conversion', value ?? 1, { detail: name })));
-
-    const maxErrorEvents = options.maxErrorEvents ?? 20;
-    cleanups.push(
-      observeErrors(win, (info) => {
-        status.errors++;
-        // value = the page view's running count, so "session had an error" and "errors per view" both read off it.
-        if (status.errors <= maxErrorEvents) emit('js-error', status.errors, { detail: info.message });
-        guarded(() => guard?.recordError());
-      }),
-    );
-
-    if (memorySource !== 'unavailable' && options.memory !== false) {
-      let stopped = false;
-      const sample = () => {
-        if (state.ready === false) return;
-        void readMemory(win, memorySource).then((bytes) => {
-          if (stopped || bytes === undefined) return;
-          emit('memory', bytes, { detail: memorySource });
-          if (!state.optedOut) guard?.recordMemory(bytes);
-        });
-      };
-      const memory = options.memory ?? {};
-      let interval: unknown;
-      const first = timers.setTimeout(() => {
-        sample();
-        interval = timers.setInterval(sample, memory.intervalMs ?? 60_000);
-      }, memory.delayMs ?? 5000);
-      cleanups.push(() => {
-        stopped = true;
-        timers.clearTimeout(first);
-        if (interval !== undefined) timers.clearInterval(interval);
-      });
-    }
-
-    let cleaned = false;
-    return () => {
-      if (cleaned) return;
-      cleaned = true;
-      for (const cleanup of cleanups.reverse()) cleanup();
-      for (const reporter of reporters) reporter.close();
-    };
+    return startMonitoring(options, budgets, target, win, status);
   };
   return Object.assign(plugin, { status: () => ({ ...status }) });
+}
+
+/** One page's monitoring: events, guard, observers; returns the cleanup. */
+function startMonitoring(
+  options: MonitoringOptions,
+  budgets: Budgets | undefined,
+  target: MonitorTarget,
+  win: MonitoringWindow,
+  status: MonitoringStatus,
+): () => void {
+  const now = options.now ?? (() => Date.now());
+  const storage = options.storage ?? defaultStorage(win);
+  const reporters = options.reporters ?? [];
+  const key = options.userKey ?? target.getState().userKey;
+  // Without a key, events are anonymous per page session (still a hash, so the contract holds).
+  const user = hashUserKey(key ?? `anonymous:${status.session}`, options.salt ?? DEFAULT_USER_SALT);
+  let state = target.getState();
+  const pageFamilies = (s: MonitorState) => pageFamiliesOf(s, FAMILIES);
+  const onSent = (event: MetricEvent) => {
+    status.events++;
+    options.onEvent?.(event);
+  };
+  const emitter = createEmitter(
+    { reporters, user, session: status.session, key, crypto: win.crypto, now, state: () => state, onSent },
+    FAMILIES,
+  );
+  const guarding = startGuarding({
+    budgets,
+    storage,
+    now,
+    target,
+    emitter,
+    status,
+    manifest: options.manifest,
+    win,
+    pageFamilies,
+  });
+  const onState = stateFollower(emitter, guarding, pageFamilies);
+  // Capture: at the target, capturing listeners run first, so held events reach the beacon reporter's
+  // queue before its own pagehide listener sends it.
+  win.addEventListener('pagehide', emitter.flushHeld, { capture: true });
+  const cleanups: Array<() => void> = [
+    () => win.removeEventListener('pagehide', emitter.flushHeld, { capture: true }),
+    () => guarding.stop(),
+  ];
+  emitter.emit('page-view', 1);
+  onState(state, undefined);
+  cleanups.push(
+    target.subscribe((next) => {
+      const previous = state;
+      state = next;
+      onState(next, previous);
+    }),
+  );
+  cleanups.push(...observe(options, target, win, emitter, guarding, status));
+  const timers: MonitoringTimers = options.timers ?? globalThis;
+  const memory = { win, source: status.memorySource, timers, schedule: options.memory, emitter };
+  cleanups.push(sampleMemory({ ...memory, state: () => state, guarded: guarding.guarded }));
+  let cleaned = false;
+  return () => {
+    if (cleaned) return;
+    cleaned = true;
+    for (const cleanup of cleanups.reverse()) cleanup();
+    for (const reporter of reporters) reporter.close();
+  };
+}
+
+/** What happens on each rollout state: opt-out events, the first settled decision, exposures, the guard's page. */
+function stateFollower(
+  emitter: Emitter,
+  guarding: Guarding,
+  pageFamilies: (s: MonitorState) => readonly Family[],
+) {
+  const expose = exposureTracker();
+  let settled = false;
+  return (next: MonitorState, previous: MonitorState | undefined) => {
+    if (previous && next.optedOut !== previous.optedOut) emitter.emit('opt-out', next.optedOut ? 1 : 0);
+    if (next.ready === false) return;
+    if (!settled) {
+      settled = true;
+      emitter.settle();
+    }
+    if (!next.optedOut) {
+      for (const { family, version } of expose(next.families, pageFamilies(next))) {
+        emitter.emit('exposure', 1, { family, arm: version });
+      }
+    }
+    guarding.settled(next);
+  };
+}
+
+/** Web vitals, theme switches, conversions and uncaught errors, as events and guard samples. */
+function observe(
+  options: MonitoringOptions,
+  target: MonitorTarget,
+  win: MonitoringWindow,
+  emitter: Emitter,
+  guarding: Guarding,
+  status: MonitoringStatus,
+): Array<() => void> {
+  const stops: Array<() => void> = [];
+  if (options.vitals !== false) {
+    stops.push(
+      observeWebVitals(options.vitals ?? DEFAULT_VITALS, (name, value) => {
+        emitter.emit(name, value);
+        if (name === 'fcp') guarding.guarded((guard) => guard.record('fcp', value));
+      }),
+    );
+  }
+  stops.push(
+    target.onThemeSwitch((ms) => {
+      emitter.emit('theme-switch', ms);
+      guarding.guarded((guard) => guard.record('themeSwitch', ms));
+    }),
+    target.onConversion((name, value) => emitter.emit('conversion', value ?? 1, { detail: name })),
+  );
+  const maxErrorEvents = options.maxErrorEvents ?? 20;
+  stops.push(
+    observeErrors(win, (info) => {
+      status.errors++;
+      // value = the page view's running count, so "session had an error" and "errors per view" both read off it.
+      if (status.errors <= maxErrorEvents) emitter.emit('js-error', status.errors, { detail: info.message });
+      guarding.guarded((guard) => guard.recordError());
+    }),
+  );
+  return stops;
 }

@@ -2,7 +2,7 @@
 // (src/rollout.ts, src/state.ts RolloutState), so the plugin can be tested with a plain object.
 import type { Reason, TokenVersion } from '../assign/types.js';
 import type { Family } from '../families.js';
-import type { Arm } from '../metrics/event.js';
+import type { Arm, AssignmentGroup } from '../metrics/event.js';
 
 /** One family as monitoring reads it. */
 export interface MonitorFamily {
@@ -19,6 +19,10 @@ export interface MonitorState {
   stage: string | null;
   /** The config version the decision came from (empty when there is none yet). */
   configVersion: string;
+  /** The user's assignment group; every event carries it (see `AssignmentGroup`). */
+  assignment: AssignmentGroup;
+  /** The user's bucket that decided `assignment`. */
+  bucket: number;
   /** The user key; monitoring sends only its salted hash. */
   userKey?: string;
   /** The user's region (ISO 3166-1 alpha-2), if known. */

@@ -24,6 +24,7 @@ export interface BeaconTimers {
   clearTimeout(handle: unknown): void;
 }
 
+/** Options of `beaconReporter`; only `url` is required. */
 export interface BeaconReporterOptions {
   /** The collector's endpoint, e.g. `https://metrics.example.com/collect`. */
   url: string;
@@ -67,161 +68,187 @@ export interface BeaconReporter extends Reporter {
 // fetch uses the same type so the collector sees one format.
 const CONTENT_TYPE = 'text/plain;charset=UTF-8';
 
+/** The reporter's working state: options resolved, the queue, counters and the one pending timer. */
+interface Core {
+  url: string;
+  maxQueue: number;
+  maxBatch: number;
+  flushIntervalMs: number;
+  backoff: BackoffOptions;
+  random: () => number;
+  doFetch: BeaconFetch | undefined;
+  sendBeacon: ((url: string, data: string) => boolean) | undefined;
+  timers: BeaconTimers;
+  stats: BeaconStats;
+  queue: MetricEvent[];
+  timer: unknown;
+  inFlight: boolean;
+  closed: boolean;
+  /** After an opt-out only the opt-out event itself (and a later opt-in) may leave the page. */
+  optedOut: boolean;
+}
+
+/** Drops the oldest events beyond `maxQueue`, counting them. */
+function trim(core: Core): void {
+  const excess = core.queue.length - core.maxQueue;
+  if (excess > 0) {
+    core.queue.splice(0, excess);
+    core.stats.dropped += excess;
+  }
+}
+
+/** A timed fetch flush in `ms`, unless one is already pending. */
+function schedule(core: Core, ms: number): void {
+  if (core.timer !== undefined || core.closed) return;
+  core.timer = core.timers.setTimeout(() => {
+    core.timer = undefined;
+    sendByFetch(core);
+  }, ms);
+}
+
+function cancelTimer(core: Core): void {
+  if (core.timer !== undefined) core.timers.clearTimeout(core.timer);
+  core.timer = undefined;
+}
+
+/** Events of a failed request go back in front, unless the user opted out meanwhile. */
+function requeue(core: Core, batch: readonly MetricEvent[]): void {
+  core.queue = [...batch.filter((event) => event.name === 'opt-out' || !core.optedOut), ...core.queue];
+  trim(core);
+}
+
+/** True for an answer that retrying cannot change (a 4xx other than timeout and rate limit). */
+const refused = (status: number) => status >= 400 && status < 500 && status !== 408 && status !== 429;
+
+/** Sends one batch by fetch; on failure it is requeued and retried with backoff. */
+function sendByFetch(core: Core): void {
+  const { doFetch, stats } = core;
+  if (core.inFlight || core.queue.length === 0 || !doFetch) return;
+  const batch = core.queue.splice(0, core.maxBatch);
+  core.inFlight = true;
+  const init = {
+    method: 'POST',
+    body: JSON.stringify(batch),
+    keepalive: true,
+    headers: { 'content-type': CONTENT_TYPE },
+  };
+  doFetch(core.url, init)
+    .then((response) => {
+      if (response.ok) stats.sent += batch.length;
+      else if (refused(response.status)) stats.rejected += batch.length;
+      else throw new Error(`collector answered ${response.status}`);
+      stats.failures = 0;
+    })
+    .then(
+      () => {
+        core.inFlight = false;
+        if (core.queue.length > 0)
+          schedule(core, core.queue.length >= core.maxBatch ? 0 : core.flushIntervalMs);
+      },
+      () => {
+        core.inFlight = false;
+        stats.failures++;
+        requeue(core, batch);
+        schedule(core, backoffDelay(stats.failures, core.backoff, core.random));
+      },
+    );
+}
+
+/** Sends everything queued now, by sendBeacon (which outlives the page), else fetch with keepalive. */
+function sendByBeacon(core: Core): void {
+  cancelTimer(core);
+  while (core.queue.length > 0) {
+    const batch = core.queue.splice(0, core.maxBatch);
+    const body = JSON.stringify(batch);
+    let queuedByBrowser = false;
+    try {
+      queuedByBrowser = core.sendBeacon?.(core.url, body) ?? false;
+    } catch {
+      queuedByBrowser = false;
+    }
+    if (queuedByBrowser) {
+      core.stats.sent += batch.length;
+      continue;
+    }
+    // sendBeacon refused (quota, size) or missing: fetch with keepalive also outlives the page.
+    if (!core.doFetch) {
+      requeue(core, batch);
+      return;
+    }
+    const init = { method: 'POST', body, keepalive: true, headers: { 'content-type': CONTENT_TYPE } };
+    core.doFetch(core.url, init).then(
+      (response) => {
+        if (response.ok) core.stats.sent += batch.length;
+        else requeue(core, batch);
+      },
+      () => requeue(core, batch),
+    );
+  }
+}
+
+/** Queues one event and schedules its flush (or, for an opt-out, discards the queue and sends it alone). */
+function enqueue(core: Core, event: MetricEvent): void {
+  if (event.name === 'opt-out') {
+    core.optedOut = event.value === 1;
+    if (core.optedOut) {
+      core.stats.discarded += core.queue.length;
+      core.queue = [event];
+      cancelTimer(core);
+      sendByFetch(core);
+      return;
+    }
+  } else if (core.optedOut) return;
+  core.queue.push(event);
+  trim(core);
+  // During an outage the retry keeps its backoff (schedule() keeps a pending timer; a hidden-page flush
+  // may have cleared it). Otherwise a full batch goes at once, a partial one after the interval.
+  if (core.stats.failures > 0) schedule(core, backoffDelay(core.stats.failures, core.backoff, core.random));
+  else if (core.queue.length >= core.maxBatch) {
+    cancelTimer(core);
+    schedule(core, 0);
+  } else schedule(core, core.flushIntervalMs);
+}
+
 /** Creates a beacon reporter. Nothing is sent until a flush; flushes are timed, hidden-page or manual. */
 export function beaconReporter(options: BeaconReporterOptions): BeaconReporter {
-  const {
-    url,
-    maxQueue = 500,
-    maxBatch = 50,
-    flushIntervalMs = 5000,
-    backoff = DEFAULT_BACKOFF,
-    random = Math.random,
-  } = options;
-  const doFetch = options.fetch ?? defaultFetch();
-  const sendBeacon = options.sendBeacon ?? defaultSendBeacon();
+  const core: Core = {
+    url: options.url,
+    maxQueue: options.maxQueue ?? 500,
+    maxBatch: options.maxBatch ?? 50,
+    flushIntervalMs: options.flushIntervalMs ?? 5000,
+    backoff: options.backoff ?? DEFAULT_BACKOFF,
+    random: options.random ?? Math.random,
+    doFetch: options.fetch ?? defaultFetch(),
+    sendBeacon: options.sendBeacon ?? defaultSendBeacon(),
+    timers: options.timers ?? {
+      setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
+      clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
+    },
+    stats: { queued: 0, sent: 0, dropped: 0, rejected: 0, discarded: 0, failures: 0 },
+    queue: [],
+    timer: undefined,
+    inFlight: false,
+    closed: false,
+    optedOut: false,
+  };
   const win = options.window ?? defaultWindow();
-  const timers: BeaconTimers = options.timers ?? {
-    setTimeout: (callback, ms) => globalThis.setTimeout(callback, ms),
-    clearTimeout: (handle) => globalThis.clearTimeout(handle as ReturnType<typeof setTimeout>),
-  };
-  // After an opt-out only the opt-out event itself (and a later opt-in) may leave the page.
-  let optedOut = false;
-  const stats: BeaconStats = { queued: 0, sent: 0, dropped: 0, rejected: 0, discarded: 0, failures: 0 };
-  let queue: MetricEvent[] = [];
-  let timer: unknown;
-  let inFlight = false;
-  let closed = false;
-
-  const trim = () => {
-    const excess = queue.length - maxQueue;
-    if (excess > 0) {
-      queue.splice(0, excess);
-      stats.dropped += excess;
-    }
-  };
-  const schedule = (ms: number) => {
-    if (timer !== undefined || closed) return;
-    timer = timers.setTimeout(() => {
-      timer = undefined;
-      sendByFetch();
-    }, ms);
-  };
-  const cancelTimer = () => {
-    if (timer !== undefined) timers.clearTimeout(timer);
-    timer = undefined;
-  };
-
-  const requeue = (batch: MetricEvent[]) => {
-    // Events of a failed request go back in front, unless the user opted out meanwhile.
-    queue = [...batch.filter((event) => event.name === 'opt-out' || !optedOut), ...queue];
-    trim();
-  };
-
-  function sendByFetch(): void {
-    if (inFlight || queue.length === 0 || !doFetch) return;
-    const batch = queue.splice(0, maxBatch);
-    inFlight = true;
-    doFetch(url, {
-      method: 'POST',
-      body: JSON.stringify(batch),
-      keepalive: true,
-      headers: { 'content-type': CONTENT_TYPE },
-    })
-      .then((response) => {
-        if (response.ok) {
-          stats.sent += batch.length;
-          stats.failures = 0;
-        } else if (
-          response.status >= 400 &&
-          response.status < 500 &&
-          response.status !== 408 &&
-          response.status !== 429
-        ) {
-          stats.rejected += batch.length;
-          stats.failures = 0;
-        } else throw new Error(`collector answered ${response.status}`);
-      })
-      .then(
-        () => {
-          inFlight = false;
-          if (queue.length > 0) schedule(queue.length >= maxBatch ? 0 : flushIntervalMs);
-        },
-        () => {
-          inFlight = false;
-          stats.failures++;
-          requeue(batch);
-          schedule(backoffDelay(stats.failures, backoff, random));
-        },
-      );
-  }
-
-  function sendByBeacon(): void {
-    cancelTimer();
-    while (queue.length > 0) {
-      const batch = queue.splice(0, maxBatch);
-      const body = JSON.stringify(batch);
-      let queuedByBrowser = false;
-      try {
-        queuedByBrowser = sendBeacon?.(url, body) ?? false;
-      } catch {
-        queuedByBrowser = false;
-      }
-      if (queuedByBrowser) {
-        stats.sent += batch.length;
-        continue;
-      }
-      // sendBeacon refused (quota, size) or missing: fetch with keepalive also outlives the page.
-      if (!doFetch) {
-        requeue(batch);
-        return;
-      }
-      doFetch(url, { method: 'POST', body, keepalive: true, headers: { 'content-type': CONTENT_TYPE } }).then(
-        (response) => {
-          if (response.ok) stats.sent += batch.length;
-          else requeue(batch);
-        },
-        () => requeue(batch),
-      );
-    }
-  }
-
-  const onPageHide = () => sendByBeacon();
+  const onPageHide = () => sendByBeacon(core);
   const onVisibility = () => {
-    if (win?.document?.visibilityState === 'hidden') sendByBeacon();
+    if (win?.document?.visibilityState === 'hidden') sendByBeacon(core);
   };
   win?.addEventListener('pagehide', onPageHide);
   win?.document?.addEventListener('visibilitychange', onVisibility);
-
   return {
     report(event) {
-      if (closed) return;
-      if (event.name === 'opt-out') {
-        optedOut = event.value === 1;
-        if (optedOut) {
-          stats.discarded += queue.length;
-          queue = [event];
-          cancelTimer();
-          sendByFetch();
-          return;
-        }
-      } else if (optedOut) return;
-      queue.push(event);
-      trim();
-      // During an outage the retry keeps its backoff (schedule() keeps a pending timer; a hidden-page
-      // flush may have cleared it). Otherwise a full batch goes at once, a partial one after the interval.
-      if (stats.failures > 0) schedule(backoffDelay(stats.failures, backoff, random));
-      else if (queue.length >= maxBatch) {
-        cancelTimer();
-        schedule(0);
-      } else schedule(flushIntervalMs);
+      if (!core.closed) enqueue(core, event);
     },
-    flush: sendByBeacon,
-    stats: () => ({ ...stats, queued: queue.length }),
+    flush: () => sendByBeacon(core),
+    stats: () => ({ ...core.stats, queued: core.queue.length }),
     close() {
-      if (closed) return;
-      sendByBeacon();
-      closed = true;
-      cancelTimer();
+      if (core.closed) return;
+      sendByBeacon(core);
+      core.closed = true;
+      cancelTimer(core);
       win?.removeEventListener('pagehide', onPageHide);
       win?.document?.removeEventListener('visibilitychange', onVisibility);
     },

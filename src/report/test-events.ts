@@ -13,5 +13,7 @@ export function testEvent(name: MetricName, value: number | string = 1, n = 0): 
     user: '0123456789abcdef',
     session: 'session-1',
     ts: 1_770_000_000_000 + n,
+    assignment: 'treatment',
+    bucket: 0.01,
   };
 }

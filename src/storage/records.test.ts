@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import {
-  parseBootCache,
+  fallbacksFor,
   parseFallbacks,
   parseFlag,
   parseThemePreference,
-  serializeBootCache,
+  readFallbackRecord,
 } from './records.js';
 
 describe('stored values', () => {
@@ -19,31 +19,22 @@ describe('stored values', () => {
     for (const bad of [null, '0', 'true', ' 1']) expect(parseFlag(bad)).toBe(false);
   });
 
-  it('round-trips a boot cache and rejects corrupt ones', () => {
-    const cache = {
-      v: 1 as const,
-      links: [{ id: 'v1', href: '/v1/all.css', integrity: 'sha384-x' }],
-      legacy: true,
-    };
-    expect(parseBootCache(serializeBootCache(cache))).toEqual(cache);
-    for (const bad of [
-      null,
-      '{oops',
-      '[]',
-      '{"v":2,"links":[]}',
-      '{"v":1,"links":{}}',
-      '{"v":1,"links":[1]}',
-      '{"v":1,"links":[{"id":"v1","href":5,"integrity":"x"}]}',
-    ]) {
-      expect(parseBootCache(bad), String(bad)).toBeNull();
-    }
-  });
-
   it('keeps local fallbacks only for the config version they were recorded under', () => {
     const raw = JSON.stringify({ configVersion: 'a', families: { forms: 'fcp', nope: 'x', cards: 3 } });
     expect(parseFallbacks(raw, 'a')).toEqual({ forms: 'fcp' });
     expect(parseFallbacks(raw, 'b')).toEqual({});
     expect(parseFallbacks('not json', 'a')).toEqual({});
     expect(parseFallbacks(null, 'a')).toEqual({});
+  });
+
+  it('reads the fallback record once, whatever its version, and filters by version on use', () => {
+    const raw = JSON.stringify({ configVersion: 'a', families: { forms: 'fcp', nope: 'x' } });
+    const record = readFallbackRecord(raw);
+    expect(record).toEqual({ configVersion: 'a', families: { forms: 'fcp' } });
+    expect(fallbacksFor(record, 'a')).toEqual({ forms: 'fcp' });
+    expect(fallbacksFor(record, 'b')).toEqual({});
+    for (const bad of [null, '{oops', '[]', '{"configVersion":1,"families":{}}', '{"configVersion":"a"}']) {
+      expect(readFallbackRecord(bad), String(bad)).toBeNull();
+    }
   });
 });

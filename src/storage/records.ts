@@ -37,37 +37,36 @@ export function parseFlag(raw: string | null): boolean {
   return raw === '1';
 }
 
-/** The stored boot cache, or null when missing or malformed. */
-export function parseBootCache(raw: string | null): BootCache | null {
-  const value = parseJson(raw);
-  if (!isRecord(value) || value.v !== 1 || !Array.isArray(value.links)) return null;
-  const links: BootLink[] = [];
-  for (const link of value.links as unknown[]) {
-    if (!isRecord(link)) return null;
-    const { id, href, integrity } = link;
-    if (typeof id !== 'string' || typeof href !== 'string' || typeof integrity !== 'string') return null;
-    links.push({ id, href, integrity });
-  }
-  return { v: 1, links, legacy: value.legacy === true };
-}
-
 /** Serialises a boot cache for storage. */
 export function serializeBootCache(cache: BootCache): string {
   return JSON.stringify(cache);
 }
 
-/**
- * The stored local fallbacks that still apply to `configVersion`: a fallback recorded under another
- * config version is dropped (a new config is a new experiment). Unknown families are ignored.
- */
-export function parseFallbacks(raw: string | null, configVersion: string): Partial<Record<Family, string>> {
+/** The stored local fallbacks record (any config version), or null when missing or malformed. */
+export function readFallbackRecord(raw: string | null): FallbackRecord | null {
   const value = parseJson(raw);
-  if (!isRecord(value) || value.configVersion !== configVersion || !isRecord(value.families)) return {};
+  if (!isRecord(value) || typeof value.configVersion !== 'string' || !isRecord(value.families)) return null;
   const families: Partial<Record<Family, string>> = {};
   for (const [name, reason] of Object.entries(value.families)) {
     if (isFamily(name) && typeof reason === 'string') families[name] = reason;
   }
-  return families;
+  return { configVersion: value.configVersion, families };
+}
+
+/**
+ * The local fallbacks of `record` that still apply to `configVersion`: a fallback recorded under another
+ * config version is dropped (a new config is a new experiment).
+ */
+export function fallbacksFor(
+  record: FallbackRecord | null,
+  configVersion: string,
+): Partial<Record<Family, string>> {
+  return record && record.configVersion === configVersion ? { ...record.families } : {};
+}
+
+/** The stored local fallbacks that still apply to `configVersion`; unknown families are ignored. */
+export function parseFallbacks(raw: string | null, configVersion: string): Partial<Record<Family, string>> {
+  return fallbacksFor(readFallbackRecord(raw), configVersion);
 }
 
 /** Serialises local fallbacks for storage. */

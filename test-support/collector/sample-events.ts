@@ -16,14 +16,19 @@ function pick<T>(random: () => number, items: readonly T[]): T {
  */
 export function sampleSession(random: () => number, id: string, now: number): MetricEvent[] {
   const arm: Arm = random() < 0.5 ? 'v1' : 'v2';
+  const region = pick(random, REGIONS);
+  const userIndex = Math.floor(random() * 5000);
   const base = {
     arm,
     stage: 'week2',
     configVersion: 'cfg-7',
-    region: pick(random, REGIONS),
+    region,
     // The SDK sends a salted hash of the user key: 16 hex digits here, from a pool of 5,000 users.
-    user: (0x5eed000000000000n + BigInt(Math.floor(random() * 5000))).toString(16),
+    user: (0x5eed000000000000n + BigInt(userIndex)).toString(16),
     session: `s-${id}`,
+    // Week 2 is 25 %: a v2 page is a treated user (bucket under 0.25), a v1 page a control user.
+    assignment: arm === 'v2' ? ('treatment' as const) : ('control' as const),
+    bucket: arm === 'v2' ? (userIndex % 250) / 1000 : 0.25 + (userIndex % 750) / 1000,
   };
   let ts = now;
   const at = () => (ts += Math.floor(random() * 200));

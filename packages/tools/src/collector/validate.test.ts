@@ -14,6 +14,8 @@ const good: MetricEvent = {
   user: '9f86d081884c7d65',
   session: 's-1',
   ts: 1_700_000_000_000,
+  assignment: 'treatment',
+  bucket: 0.02,
 };
 
 function errorsFor(patch: Record<string, unknown>, index = 3): string[] {

@@ -1,0 +1,111 @@
+// Whether a token <link> loaded: from its load/error events, a timeout, or the state the boot snippet
+// recorded before the runtime started. Each link's outcome is kept until the link is forgotten.
+
+/** Set by the boot snippet when its link loaded or failed before the runtime started. */
+export const LINK_STATE_ATTR = 'data-tr-state';
+
+/** null when the sheet applies, else why it does not (HTTP status, integrity, timeout, cancelled). */
+export type Outcome = string | null;
+
+/** Watches links of one document. */
+export interface LinkWatcher {
+  /** The link's outcome, once known; the same promise for repeated calls while pending. */
+  watch(link: HTMLLinkElement): Promise<Outcome>;
+  /** True once the link is known to have loaded. */
+  succeeded(link: HTMLLinkElement): boolean;
+  /** Forgets a link (being removed): a pending watch resolves as cancelled. */
+  forget(link: HTMLLinkElement): void;
+  /** Cancels every pending watch and forgets all outcomes. */
+  destroy(): void;
+}
+
+/**
+ * A link error event says nothing about the cause; Resource Timing's responseStatus (Chromium) tells a
+ * 404/500 from an integrity mismatch, which fails a 200 response.
+ */
+function explainFailure(win: Window | null, link: HTMLLinkElement): string {
+  const entries = win?.performance?.getEntriesByName?.(link.href) ?? [];
+  const entry = entries[entries.length - 1] as (PerformanceEntry & { responseStatus?: number }) | undefined;
+  const status = entry?.responseStatus ?? 0;
+  if (status >= 400) return `HTTP ${status} for ${link.href}`;
+  if (status >= 200) return `integrity check failed (or blocked) for ${link.href}`;
+  return `network error or blocked request for ${link.href}`;
+}
+
+/**
+ * Chromium gives a CSP-blocked link a locked sheet at once: only a sheet whose rules can be read counts
+ * as loaded (token CSS is CORS-enabled, so a cross-origin token sheet stays readable).
+ */
+function readable(link: HTMLLinkElement): boolean {
+  const sheet = link.sheet;
+  if (sheet === null) return false;
+  try {
+    void sheet.cssRules;
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Creates a watcher; a link still pending after `timeoutMs` counts as failed. */
+export function createLinkWatcher(win: Window | null, timeoutMs: number): LinkWatcher {
+  const pending = new Map<HTMLLinkElement, Promise<Outcome>>();
+  const done = new Map<HTMLLinkElement, Outcome>();
+  const cancels = new Map<HTMLLinkElement, () => void>();
+
+  const wait = (link: HTMLLinkElement) =>
+    new Promise<Outcome>((resolve) => {
+      const finish = (outcome: Outcome) => {
+        link.removeEventListener('load', onLoad);
+        link.removeEventListener('error', onError);
+        if (timer !== undefined) win?.clearTimeout(timer);
+        cancels.delete(link);
+        pending.delete(link);
+        done.set(link, outcome);
+        resolve(outcome);
+      };
+      const onLoad = () => finish(null);
+      const onError = () => finish(explainFailure(win, link));
+      link.addEventListener('load', onLoad);
+      link.addEventListener('error', onError);
+      cancels.set(link, () => finish('loading was cancelled'));
+      const timer = win?.setTimeout(
+        () => finish(`timed out after ${timeoutMs} ms loading ${link.href}`),
+        timeoutMs,
+      );
+    });
+
+  const watch = (link: HTMLLinkElement): Promise<Outcome> => {
+    const known = done.get(link);
+    if (known !== undefined) return Promise.resolve(known);
+    const existing = pending.get(link);
+    if (existing) return existing;
+    const state = link.getAttribute(LINK_STATE_ATTR);
+    if (state === 'loaded' || (state === null && readable(link))) {
+      done.set(link, null);
+      return Promise.resolve(null);
+    }
+    if (state === 'error') {
+      const outcome = explainFailure(win, link);
+      done.set(link, outcome);
+      return Promise.resolve(outcome);
+    }
+    const promise = wait(link);
+    pending.set(link, promise);
+    return promise;
+  };
+
+  return {
+    watch,
+    succeeded: (link) => done.get(link) === null,
+    forget(link) {
+      cancels.get(link)?.();
+      done.delete(link);
+    },
+    destroy() {
+      for (const cancel of [...cancels.values()]) cancel();
+      pending.clear();
+      done.clear();
+    },
+  };
+}
