@@ -1,8 +1,26 @@
-// `npm run bench -- gate [--quick]`: the gate's false rollbacks and detection by simulation, next to the
-// naive fixed-threshold check (one-sided z-test at alpha 0.05 on every peek) on the same simulated data.
-// Week 1 as the plan has it: 5 % of users on v2, checked every 15 minutes, 200 checks per stage.
-
-import { type SimulationSummary, simulateMany, week1Scenario } from '../test-support/gate/simulate.js';
+// `npm run bench -- gate [--quick]`: the gate's error rates by simulation.
+// 1. Week 1 at the level of sufficient statistics (many stages, cheap): the gate's false rollbacks and
+//    detection next to the naive fixed-threshold check (one-sided z-test at alpha 0.05 on every look).
+// 2. Issue 14's scenarios at the level of events, through the whole pipeline (assignment, server time,
+//    capping, stratification): region confounding, fallback bias, week 4's historical control, clock skew,
+//    an outlier, and the variance stratification saves. Every scenario looks every 15 minutes.
+import {
+  fallbackBiasScenario,
+  outlierScenario,
+  regionConfoundScenario,
+  runClockSkew,
+  runScenario,
+  type ScenarioResult,
+  stratificationScenario,
+  week3History,
+  week4Scenario,
+} from '../test-support/gate/scenarios.js';
+import {
+  BASELINE,
+  type SimulationSummary,
+  simulateMany,
+  week1Scenario,
+} from '../test-support/gate/simulate.js';
 import { seededRandom } from '../test-support/random.js';
 import type { BenchContext } from './run.js';
 
@@ -14,17 +32,32 @@ function row(name: string, s: SimulationSummary, ms: number): Record<string, unk
     'naive rollbacks (5 metrics)': `${(s.naiveRollbackRate * 100).toFixed(1)} %`,
     'naive rollbacks (errors only)': `${(s.naiveErrorOnlyRollbackRate * 100).toFixed(1)} %`,
     'median users to gate rollback': s.medianUsersToGateRollback ?? '–',
-    'median v2 users': s.medianV2UsersToGateRollback ?? '–',
+    'median treated users': s.medianV2UsersToGateRollback ?? '–',
     'median users to naive rollback': s.medianUsersToNaiveRollback ?? '–',
     seconds: (ms / 1000).toFixed(1),
   };
 }
 
-/** Runs the scenarios, prints the table and returns the figures for bench/results/gate.json. */
+function eventRow(name: string, r: ScenarioResult, figure: string): Record<string, unknown> {
+  return {
+    scenario: name,
+    stages: r.stages,
+    looks: r.looks,
+    'any rollback': `${(r.rollbackRate * 100).toFixed(1)} %`,
+    'FCP comparison rollback': `${(r.fcpRollbackRate * 100).toFixed(1)} %`,
+    'median look of rollback': r.medianRollbackLook ?? '–',
+    'FCP var strat/plain': r.fcpVarianceRatio === null ? '–' : r.fcpVarianceRatio.toFixed(3),
+    figure,
+    seconds: r.seconds.toFixed(1),
+  };
+}
+
+/** Runs the scenarios, prints the tables and returns the figures for bench/results/gate.json. */
 export default async function gateBench(ctx: BenchContext): Promise<Record<string, unknown>> {
   const quick = ctx.args.includes('--quick');
   const nullStages = quick ? 100 : 400;
   const regressionStages = quick ? 50 : 200;
+  const eventStages = 100;
   const scenarios = [
     { name: 'no difference (A/A)', truth: {}, stages: nullStages, seed: 101 },
     {
@@ -40,8 +73,8 @@ export default async function gateBench(ctx: BenchContext): Promise<Record<strin
       seed: 303,
     },
     {
-      name: 'FCP +15 % (1.2 s -> 1.38 s)',
-      truth: { fcpMedianMs: 1380 },
+      name: 'FCP +15 % (p75 1.2 s -> 1.38 s)',
+      truth: { fcpMedianMs: BASELINE.fcpMedianMs * 1.15 },
       stages: regressionStages,
       seed: 404,
     },
@@ -53,9 +86,44 @@ export default async function gateBench(ctx: BenchContext): Promise<Record<strin
     results.push({ name: s.name, summary, ms: performance.now() - start });
   }
   ctx.table(
-    'gate vs naive fixed threshold: week 1, 5 % of 4000 users/h, a check every 15 min, 200 checks (50 h) per stage',
+    'gate vs naive fixed threshold: week 1, 5 % of 4000 users/h, a look every 15 min, 200 looks (50 h) per stage',
     results.map((r) => row(r.name, r.summary, r.ms)),
   );
+
+  const regionConfound = runScenario(seededRandom(501), regionConfoundScenario(), eventStages, 96, {
+    stopAt: 'end',
+  });
+  const fallbackBias = runScenario(seededRandom(502), fallbackBiasScenario(), eventStages, 96, {
+    stopAt: 'fcp-rollback',
+  });
+  const week4 = runScenario(seededRandom(503), week4Scenario(), eventStages, 96, {
+    stopAt: 'fcp-rollback',
+    history: { scenario: week3History(), hours: 6 },
+  });
+  const outlier = runScenario(seededRandom(504), outlierScenario(), eventStages, 24, {
+    stopAt: 'fcp-rollback',
+  });
+  const stratification = runScenario(seededRandom(505), stratificationScenario(), eventStages, 12, {
+    stopAt: 'end',
+  });
+  const clockSkew = runClockSkew(seededRandom(506), eventStages, 8);
+  ctx.table('issue 14 scenarios, events through the whole pipeline, a look every 15 min', [
+    eventRow('A/A, v1 everywhere, 1 % of US (outside the stage) on v2', regionConfound, 'false rollbacks'),
+    eventRow('week 1, FCP +10 %, slowest 5 % of treated fall back', fallbackBias, 'detection'),
+    eventRow('week 4 at 100 %, FCP +10 %, 0.5 % fall back, week 3 control', week4, 'detection'),
+    eventRow('3,000 users, FCP +15 %, one 1,000,000 ms load', outlier, 'detection'),
+    eventRow('week 2, A/A, regions differ by 30 %', stratification, 'variance ratio'),
+  ]);
+  ctx.table('clock skew: 5 % of clocks off by ±30 h or 400 h, no --stage', [
+    {
+      stages: clockSkew.stages,
+      looks: clockSkew.looks,
+      'wrong decisions (server time)': clockSkew.wrongDecisions,
+      'wrong decisions (client clocks)': clockSkew.wrongDecisionsClientClock,
+      'looks judging the live stage': clockSkew.liveStageJudged,
+      seconds: clockSkew.seconds.toFixed(1),
+    },
+  ]);
   const [aa, regression] = results;
   return {
     falseRollbackRate: aa!.summary.gateRollbackRate,
@@ -65,6 +133,13 @@ export default async function gateBench(ctx: BenchContext): Promise<Record<strin
     medianUsersToDetect: regression!.summary.medianUsersToGateRollback,
     medianV2UsersToDetect: regression!.summary.medianV2UsersToGateRollback,
     naiveMedianUsersToDetect: regression!.summary.medianUsersToNaiveRollback,
+    regionConfoundFalseRollbackRate: regionConfound.rollbackRate,
+    fallbackBiasDetectionRate: fallbackBias.fcpRollbackRate,
+    week4DetectionRate: week4.fcpRollbackRate,
+    clockSkewWrongDecisions: clockSkew.wrongDecisions,
+    clockSkewWrongDecisionsClientClock: clockSkew.wrongDecisionsClientClock,
+    outlierDetectionRate: outlier.fcpRollbackRate,
+    stratificationVarianceRatio: stratification.fcpVarianceRatio,
     settings: {
       stage: 'week1',
       percentage: 5,
@@ -72,10 +147,19 @@ export default async function gateBench(ctx: BenchContext): Promise<Record<strin
       peekEveryMinutes: 15,
       peeks: 200,
       alpha: 0.05,
-      alphaPerComparison: 0.01,
+      comparisons: 'Bonferroni over 5 comparisons + 4 plan levels (+ families in the event scenarios)',
       targetUsers: 100_000,
       naive: 'one-sided z-test at alpha 0.05 per metric per peek, no correction',
+      detection: 'event scenarios: the FCP comparison itself said roll back at some look',
     },
     scenarios: results.map((r) => ({ name: r.name, ...r.summary, seconds: r.ms / 1000 })),
+    eventScenarios: {
+      regionConfound,
+      fallbackBias,
+      week4,
+      outlier,
+      stratification,
+      clockSkew,
+    },
   };
 }

@@ -3,9 +3,12 @@
 import { readFile } from 'node:fs/promises';
 import { parseRolloutConfig } from 'token-rollout/core';
 import { type CommandSpec, HelpRequested, type OptionSpec, UsageError, usageOf } from './args.js';
+import { AUDIT_COMMAND, auditCli, type ReleaseIo } from './audit/cli.js';
+import { runBugCli } from './bugs/cli.js';
 import { COLLECTOR_COMMAND, collectorCli } from './collector/cli.js';
 import { FLAGS_COMMAND, serveFlagsCli } from './flag-server/cli.js';
 import { runGateCli } from './gate/cli.js';
+import { APPROVE_COMMAND, approveCli, REPORT_COMMAND, reportCli } from './release/cli.js';
 import { SERVE_COMMAND, serveCli } from './services.js';
 
 const USAGE = `usage: token-rollout <command> [options]
@@ -15,7 +18,11 @@ const USAGE = `usage: token-rollout <command> [options]
   flags      the flag server alone (token-rollout flags --help)
   collector  the collector alone (token-rollout collector --help)
   gate       advance / hold / roll back from the collected metrics (token-rollout gate --help)
+  bug        report, withdraw or list bugs; P1s count for the gate (token-rollout bug --help)
   validate   check a rollout config JSON file: token-rollout validate FILE
+  report     the weekly status report of a stage, HTML + Markdown (token-rollout report --help)
+  approve    approve entering a stage: token-rollout approve --stage week3 --by NAME
+  audit      list the audit trail of flag changes, approvals and recovery checks
 
 The demo with its dashboard runs from a clone of the repository: npm start.`;
 
@@ -24,6 +31,18 @@ const COMMANDS: Record<string, CommandSpec<Record<string, OptionSpec>>> = {
   serve: SERVE_COMMAND,
   flags: FLAGS_COMMAND,
   collector: COLLECTOR_COMMAND,
+  report: REPORT_COMMAND,
+  approve: APPROVE_COMMAND,
+  audit: AUDIT_COMMAND,
+};
+
+/** Output lines, the environment, the network and the clock for report, approve and audit. */
+const RELEASE_IO: ReleaseIo = {
+  stdout: (s) => console.log(s),
+  stderr: (s) => console.error(s),
+  env: process.env,
+  fetch,
+  now: Date.now,
 };
 
 const VALIDATE_USAGE = `usage: token-rollout validate FILE
@@ -87,8 +106,21 @@ async function run(command: string | undefined, rest: string[]): Promise<number>
         now: Date.now,
         sleep: (ms) => new Promise((done) => setTimeout(done, ms)),
       });
+    case 'bug':
+      return runBugCli(rest, {
+        stdout: (s) => process.stdout.write(s),
+        stderr: (s) => process.stderr.write(s),
+        env: process.env,
+        fetch,
+      });
     case 'validate':
       return validate(rest);
+    case 'report':
+      return reportCli(rest, RELEASE_IO);
+    case 'approve':
+      return approveCli(rest, RELEASE_IO);
+    case 'audit':
+      return auditCli(rest, RELEASE_IO);
     case undefined:
     case '--help':
     case '-h':

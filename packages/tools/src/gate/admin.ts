@@ -18,7 +18,8 @@ export interface ApplyResult {
   skipped: string[];
 }
 
-interface AdminState {
+/** What the gate reads from `GET /admin/state`. */
+export interface AdminState {
   on: boolean;
   stage: string | null;
   stages: { name: string }[];
@@ -72,6 +73,12 @@ function parseState(value: unknown, url: string): AdminState {
   const stage =
     typeof raw.activeStage === 'string' ? raw.activeStage : typeof raw.stage === 'string' ? raw.stage : null;
   return { on: v.on === true, stage, stages };
+}
+
+/** The flag server's state: whether the flag is on, its current stage and the stage order. */
+export async function readFlagServerState(target: AdminTarget, fetcher: typeof fetch): Promise<AdminState> {
+  const { url, json } = await call(target, fetcher, 'GET', '/admin/state');
+  return parseState(json, url);
 }
 
 /** Performs the decision on the flag server. `judgedStage` is the stage the data was evaluated for. */

@@ -1,191 +1,257 @@
-// Per-user aggregation of one stage's events, the unit the gate compares (users, not page views, so a
-// heavy user cannot outvote others and the per-unit values are independent).
-//
-// Arms: a user is TREATED when their first page-level event of the stage was on a v2 or `mixed` page, and
-// CONTROL when it was on v1. `mixed` counts as treated because in weeks 1-3 only the stage's families are
-// on v2, so every treated page is mixed; excluding mixed would exclude the treatment itself. The first arm
-// wins (intention to treat): the SDK's local fallback moves struggling v2 users to v1, and counting their
-// later v1 pages as v1 would make v2 look better than it is.
-// Control is restricted to the regions where treated users were seen: users outside the stage's regions
-// are on v1 for another reason and are not a comparable baseline. Users who opted out are excluded, as
-// the design asks (experiment metrics leave them out); both counts are reported.
-import type { Family, MetricEvent } from 'token-rollout/core';
-import { type Summary, summarize } from './stats/summary.js';
-import type { PageMetric } from './thresholds.js';
+// From per-user records (per-user.ts) to the sufficient statistics every decision is made from: per metric,
+// per group × region, n, Σx and Σx² of the per-user values (continuous ones capped, capping.ts); per plan
+// level, the treatment group's rates and the per-user counts behind the share of v2 page loads beyond a
+// level. These are all the statistics see, so the event store can compute them in SQL and call the same
+// `decideStage`.
+import type { Family } from 'token-rollout/core';
+import { capOf } from './capping.js';
+import { type ControlSource, chooseControl } from './control.js';
+import { CONTINUOUS, type ContinuousMetric, type Side, type UserRecord } from './per-user.js';
+import { addPair, emptyRatioMoments, type RatioMoments } from './stats/ratio.js';
+import { selectQuantile } from './stats/select-quantile.js';
+import type { StratumMoments } from './stats/stratify.js';
+import { addValue, emptyMoments, type Moments } from './stats/summary.js';
+import type { StageTally } from './tally.js';
+import { PAGE_METRICS, type PageMetric } from './thresholds.js';
 
-/** The two sides of every comparison. */
-export type Side = 'v1' | 'v2';
-
-interface UserRecord {
-  side: Side;
-  firstTs: number;
-  region: string;
-  errored: boolean;
-  converted: boolean;
-  optedOut: boolean;
-  sums: Record<'fcp' | 'memory' | 'theme-switch', { sum: number; count: number }>;
-  exposures: Map<Family, Side>;
-  familyErrors: Set<Family>;
-  familyFallbacks: Set<Family>;
+/** One metric's statistics: the cap applied (continuous metrics) and the moments per region. */
+export interface MetricStatistics {
+  cap: number | null;
+  strata: StratumMoments[];
 }
 
-/** Per-arm summaries of one set of users. */
-export type ArmSummaries = Record<PageMetric, Record<Side, Summary>>;
-
-/** One family's users (by the version their first exposure showed) and their family-level outcomes. */
-export interface FamilyAggregate {
+/** One family's error comparison (users exposed to it, by group) and its fallback share (evidence). */
+export interface FamilyStatistics {
   family: Family;
-  /** Error rate among users exposed to the family: family-tagged js-errors when the data has any. */
-  errorRate: Record<Side, Summary>;
-  /** Share of v2-exposed users with a fallback tagged with this family (evidence only). */
-  fallbackRate: Summary;
   errorsTagged: boolean;
+  errors: StratumMoments[];
+  /** Treatment users exposed to the family with a fallback tagged with it. */
+  fallbacks: Moments;
 }
 
-/** What the gate needs from one stage's events. */
+/** A page measure's level inputs: per user (over(k), v2 loads) for each PAGE_THRESHOLDS level. */
+export interface PageLevelStatistics {
+  users: number;
+  loads: number;
+  /** [rollback level, target], as RatioMoments of (loads beyond, loads) per user. */
+  beyond: [RatioMoments, RatioMoments];
+  /** The p75 of the v2 page loads (shown, not judged: the judging uses `beyond`). */
+  p75: number | null;
+}
+
+/** What the absolute checks need: treatment users' rates and v2 page loads. */
+export interface LevelStatistics {
+  pages: Record<'fcp' | 'theme-switch', PageLevelStatistics>;
+  errorRate: Moments;
+  conversion: Moments;
+}
+
+/** Who was counted, and who was left out and why. */
+export interface UserCounts {
+  treatment: number;
+  control: number;
+  /** Users seen only as ineligible (flag off, no stage, region outside the stage): never compared. */
+  ineligible: number;
+  /** Users seen in both groups (config changes): excluded. */
+  assignmentChanged: number;
+  optedOut: { treatment: number; control: number };
+  /** Treatment users the SDK moved to v1 (fallback): still counted as treatment. */
+  fellBack: number;
+  /** Conversion events with a negative value (refunds), which count as no conversion. */
+  refunds: number;
+}
+
+/** Everything a decision about one stage is made from. */
 export interface StageAggregate {
   stage: string;
-  metrics: ArmSummaries;
-  families: FamilyAggregate[];
-  users: { v1: number; v2: number; optedOut: number; outsideRegions: number };
+  metrics: Record<PageMetric, MetricStatistics>;
+  families: FamilyStatistics[];
+  levels: LevelStatistics;
+  users: UserCounts;
+  /** Regions of the compared users. */
   regions: string[];
-  firstTs: number;
-  lastTs: number;
+  firstAt: number;
+  lastAt: number;
+  control: ControlSource;
 }
 
-const PAGE_EVENT_EXCLUDED = new Set(['exposure', 'fallback', 'opt-out']);
-const MEANS = ['fcp', 'memory', 'theme-switch'] as const;
-
-function newUser(side: Side, ts: number, region: string): UserRecord {
-  return {
-    side,
-    firstTs: ts,
-    region,
-    errored: false,
-    converted: false,
-    optedOut: false,
-    sums: { fcp: { sum: 0, count: 0 }, memory: { sum: 0, count: 0 }, 'theme-switch': { sum: 0, count: 0 } },
-    exposures: new Map(),
-    familyErrors: new Set(),
-    familyFallbacks: new Set(),
-  };
+/** The compared users (treatment first) with each one's region index, built once per analysis. */
+interface Population {
+  users: UserRecord[];
+  /** Users [0, treated) are treatment, the rest control. */
+  treated: number;
+  stratum: Uint16Array;
+  regions: string[];
 }
 
-/** The stages present in the events, latest activity last. */
-export function stagesIn(events: readonly MetricEvent[]): string[] {
-  const last = new Map<string, number>();
-  for (const e of events) {
-    if (e.stage === null) continue;
-    last.set(e.stage, Math.max(last.get(e.stage) ?? Number.NEGATIVE_INFINITY, e.ts));
-  }
-  return [...last.entries()].sort((a, b) => a[1] - b[1]).map(([stage]) => stage);
-}
-
-/** Aggregates one stage's events per user and summarises every metric per arm. */
-export function aggregateStage(events: readonly MetricEvent[], stage: string): StageAggregate {
-  const own = events.filter((e) => e.stage === stage).sort((a, b) => a.ts - b.ts);
-  const users = new Map<string, UserRecord>();
-  // First pass: the arm of each user from their first page-level event.
-  for (const e of own) {
-    if (PAGE_EVENT_EXCLUDED.has(e.name) || users.has(e.user)) continue;
-    users.set(e.user, newUser(e.arm === 'v1' ? 'v1' : 'v2', e.ts, e.region));
-  }
-  let familyErrorsTagged = false;
-  for (const e of own) {
-    const user = users.get(e.user);
-    if (!user) continue;
-    switch (e.name) {
-      case 'js-error':
-        user.errored = true;
-        if (e.family) {
-          user.familyErrors.add(e.family);
-          familyErrorsTagged = true;
-        }
-        break;
-      case 'conversion':
-        user.converted = true;
-        break;
-      case 'opt-out':
-        // The SDK sends 1 when the user opts out and 0 when they opt back in; anyone who opted out during
-        // the stage is left out (their experience was not one arm's).
-        if (e.value === 1) user.optedOut = true;
-        break;
-      case 'exposure':
-        if (e.family && !user.exposures.has(e.family) && e.arm !== 'mixed')
-          user.exposures.set(e.family, e.arm);
-        break;
-      case 'fallback':
-        if (e.family) user.familyFallbacks.add(e.family);
-        break;
-      case 'fcp':
-      case 'memory':
-      case 'theme-switch':
-        if (typeof e.value === 'number') {
-          user.sums[e.name].sum += e.value;
-          user.sums[e.name].count += 1;
-        }
-        break;
-      default:
-        break;
+function population(treatment: UserRecord[], control: UserRecord[]): Population {
+  const users = treatment.concat(control);
+  const index = new Map<string, number>();
+  const stratum = new Uint16Array(users.length);
+  for (let i = 0; i < users.length; i++) {
+    const region = users[i]!.region;
+    let k = index.get(region);
+    if (k === undefined) {
+      k = index.size;
+      index.set(region, k);
     }
+    stratum[i] = k;
   }
-  const treatedRegions = new Set<string>();
-  for (const u of users.values()) if (u.side === 'v2' && !u.optedOut) treatedRegions.add(u.region);
-  let optedOut = 0;
-  let outsideRegions = 0;
-  const kept: UserRecord[] = [];
-  for (const u of users.values()) {
-    if (u.optedOut) optedOut++;
-    else if (!treatedRegions.has(u.region)) outsideRegions++;
-    else kept.push(u);
+  // Regions in sorted order for a stable report: renumber.
+  const regions = [...index.keys()].sort();
+  const order = new Uint16Array(regions.length);
+  for (const [r, k] of index) order[k] = regions.indexOf(r);
+  for (let i = 0; i < users.length; i++) stratum[i] = order[stratum[i]!]!;
+  return { users, treated: treatment.length, stratum, regions };
+}
+
+const sideOf = (pop: Population, i: number): Side => (i < pop.treated ? 'treatment' : 'control');
+
+function emptyStrata(regions: readonly string[]): StratumMoments[] {
+  return regions.map((stratum) => ({ stratum, control: emptyMoments(), treatment: emptyMoments() }));
+}
+
+/** Moments per region of a 0/1 (or any) per-user value; users where `pick` is null are skipped. */
+function binaryStatistics(pop: Population, pick: (u: UserRecord) => number | null): StratumMoments[] {
+  const strata = emptyStrata(pop.regions);
+  for (let i = 0; i < pop.users.length; i++) {
+    const v = pick(pop.users[i]!);
+    if (v !== null) addValue(strata[pop.stratum[i]!]![sideOf(pop, i)], v);
   }
-  const values = (side: Side, pick: (u: UserRecord) => number | null): Summary => {
-    const list: number[] = [];
-    for (const u of kept) {
-      if (u.side !== side) continue;
-      const v = pick(u);
-      if (v !== null) list.push(v);
+  return strata.filter((s) => s.control.n + s.treatment.n > 0);
+}
+
+/** Capped moments per region of a continuous metric's per-user means. */
+function continuousStatistics(pop: Population, metric: ContinuousMetric): MetricStatistics {
+  const values = new Float64Array(pop.users.length);
+  const who = new Int32Array(pop.users.length);
+  const m = CONTINUOUS.indexOf(metric);
+  let length = 0;
+  for (let i = 0; i < pop.users.length; i++) {
+    const u = pop.users[i]!;
+    const count = u.counts[m]!;
+    if (count === 0) continue;
+    values[length] = u.sums[m]! / count;
+    who[length] = i;
+    length++;
+  }
+  if (length === 0) return { cap: null, strata: [] };
+  const cap = capOf(metric, values.slice(0, length), length);
+  const strata = emptyStrata(pop.regions);
+  for (let k = 0; k < length; k++) {
+    const i = who[k]!;
+    const u = pop.users[i]!;
+    addValue(strata[pop.stratum[i]!]![sideOf(pop, i)], Math.min(u.sums[m]! / u.counts[m]!, cap));
+  }
+  return { cap, strata: strata.filter((s) => s.control.n + s.treatment.n > 0) };
+}
+
+function pageLevels(treatment: readonly UserRecord[], which: 'fcp' | 'theme-switch', values: number[]) {
+  const beyond: [RatioMoments, RatioMoments] = [emptyRatioMoments(), emptyRatioMoments()];
+  let users = 0;
+  let loads = 0;
+  for (const u of treatment) {
+    const l = which === 'fcp' ? u.fcpLoads : u.themeLoads;
+    if (l[0] === 0) continue;
+    users++;
+    loads += l[0]!;
+    addPair(beyond[0], l[1]!, l[0]!);
+    addPair(beyond[1], l[2]!, l[0]!);
+  }
+  const p75 = values.length === 0 ? null : selectQuantile(Float64Array.from(values), values.length, 0.75);
+  return { users, loads, beyond, p75 };
+}
+
+function families(pop: Population, tagged: boolean, treatment: readonly UserRecord[]): FamilyStatistics[] {
+  const names = new Set<Family>();
+  for (const u of treatment)
+    if (u.exposures) for (const [f, arm] of u.exposures) if (arm === 'v2') names.add(f);
+  return [...names].sort().map((family) => {
+    const errors = binaryStatistics(pop, (u) => {
+      if (!u.exposures?.has(family)) return null;
+      const hit = tagged ? (u.familyErrors?.has(family) ?? false) : u.errored;
+      return hit ? 1 : 0;
+    });
+    const fallbacks = emptyMoments();
+    for (const u of treatment) {
+      if (u.exposures?.has(family)) addValue(fallbacks, u.familyFallbacks?.has(family) ? 1 : 0);
     }
-    return summarize(list);
-  };
-  const both = (pick: (u: UserRecord) => number | null): Record<Side, Summary> => ({
-    v1: values('v1', pick),
-    v2: values('v2', pick),
+    return { family, errorsTagged: tagged, errors, fallbacks };
   });
-  const mean = (name: (typeof MEANS)[number]) => (u: UserRecord) =>
-    u.sums[name].count === 0 ? null : u.sums[name].sum / u.sums[name].count;
-  const metrics: ArmSummaries = {
-    'error-rate': both((u) => (u.errored ? 1 : 0)),
-    conversion: both((u) => (u.converted ? 1 : 0)),
-    fcp: both(mean('fcp')),
-    memory: both(mean('memory')),
-    'theme-switch': both(mean('theme-switch')),
-  };
-  const familyNames = new Set<Family>();
-  for (const u of kept) for (const [family, side] of u.exposures) if (side === 'v2') familyNames.add(family);
-  const families: FamilyAggregate[] = [...familyNames].sort().map((family) => {
-    const exposedOn = (side: Side) => kept.filter((u) => u.exposures.get(family) === side);
-    const errorOf = (u: UserRecord) =>
-      (familyErrorsTagged ? u.familyErrors.has(family) : u.errored) ? 1 : 0;
-    return {
-      family,
-      errorRate: { v1: summarize(exposedOn('v1').map(errorOf)), v2: summarize(exposedOn('v2').map(errorOf)) },
-      fallbackRate: summarize(exposedOn('v2').map((u) => (u.familyFallbacks.has(family) ? 1 : 0))),
-      errorsTagged: familyErrorsTagged,
-    };
-  });
+}
+
+/** The stage's users in `side`, leaving out those seen in both groups. */
+function usable(stage: StageTally, side: Side): UserRecord[] {
+  const list: UserRecord[] = [];
+  for (const u of stage.users.values()) if (u.group === side && !u.conflicted) list.push(u);
+  return list;
+}
+
+/**
+ * The sufficient statistics of `stage`, compared with its own control group, or with the control group
+ * of the nearest of `earlier` (nearest first) when it has none (see control.ts).
+ */
+export function aggregateStage(stage: StageTally, earlier: readonly StageTally[] = []): StageAggregate {
+  const { source, from } = chooseControl(stage, earlier);
+  const treatment = usable(stage, 'treatment');
+  const control = from === null ? [] : usable(from, 'control');
+  // A historical control covers only its own stage's regions: treated users elsewhere have nobody to be
+  // compared with, so they leave the comparisons (not the plan's levels, which need no control).
+  const without = source.kind === 'historical' ? new Set(source.regionsWithout) : null;
+  const compared = without ? treatment.filter((u) => !without.has(u.region)) : treatment;
+  const pop = population(compared, control);
+  const metrics = {} as Record<PageMetric, MetricStatistics>;
+  for (const m of PAGE_METRICS) {
+    if ((CONTINUOUS as readonly string[]).includes(m))
+      metrics[m] = continuousStatistics(pop, m as ContinuousMetric);
+    else if (m === 'error-rate')
+      metrics[m] = { cap: null, strata: binaryStatistics(pop, (u) => (u.errored ? 1 : 0)) };
+    else metrics[m] = { cap: null, strata: binaryStatistics(pop, (u) => (u.converted ? 1 : 0)) };
+  }
+  const errorRate = emptyMoments();
+  const conversion = emptyMoments();
+  let fellBack = 0;
+  let refunds = 0;
+  const optedOut = { treatment: 0, control: 0 };
+  for (const u of treatment) {
+    addValue(errorRate, u.errored ? 1 : 0);
+    addValue(conversion, u.converted ? 1 : 0);
+    if (u.fellBack) fellBack++;
+    if (u.optedOut) optedOut.treatment++;
+    refunds += u.refunds;
+  }
+  for (const u of control) {
+    if (u.optedOut) optedOut.control++;
+    refunds += u.refunds;
+  }
+  let conflicted = 0;
+  for (const u of stage.users.values()) if (u.conflicted) conflicted++;
+  let ineligible = 0;
+  for (const user of stage.ineligible) if (!stage.users.has(user)) ineligible++;
   return {
-    stage,
+    stage: stage.stage,
     metrics,
-    families,
-    users: {
-      v1: kept.filter((u) => u.side === 'v1').length,
-      v2: kept.filter((u) => u.side === 'v2').length,
-      optedOut,
-      outsideRegions,
+    families: families(pop, stage.familyErrorsTagged, compared),
+    levels: {
+      pages: {
+        fcp: pageLevels(treatment, 'fcp', stage.v2Values.fcp),
+        'theme-switch': pageLevels(treatment, 'theme-switch', stage.v2Values['theme-switch']),
+      },
+      errorRate,
+      conversion,
     },
-    regions: [...treatedRegions].sort(),
-    firstTs: own[0]?.ts ?? 0,
-    lastTs: own[own.length - 1]?.ts ?? 0,
+    users: {
+      treatment: treatment.length,
+      control: control.length,
+      ineligible,
+      assignmentChanged: conflicted,
+      optedOut,
+      fellBack,
+      refunds,
+    },
+    regions: pop.regions,
+    firstAt: stage.firstAt,
+    lastAt: stage.lastAt,
+    control: source,
   };
 }

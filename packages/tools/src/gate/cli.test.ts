@@ -5,33 +5,31 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MetricEvent } from 'token-rollout/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { eventFor } from '../../../../test-support/gate/event-builder.js';
+import { cohorts, HOUR, T0 } from '../../../../test-support/gate/cohorts.js';
+import type { Bug } from '../bugs/bug.js';
 import { EXIT, type GateIo, runGateCli } from './cli.js';
 
-const T0 = Date.UTC(2026, 1, 10);
-const HOUR = 3_600_000;
 const dir = mkdtempSync(join(tmpdir(), 'gate-cli-'));
 
-/** v1 and v2 (mixed) users over 25 h with the given numbers of users with an error. */
-function stageEvents(users: number, v1Errors: number, v2Errors: number, stage = 'week1'): MetricEvent[] {
-  const events: MetricEvent[] = [];
-  for (const [arm, errors, offset] of [
-    ['v1', v1Errors, 0],
-    ['mixed', v2Errors, users],
-  ] as const) {
-    for (let i = 0; i < users; i++) {
-      const user = { id: offset + i + 1, arm, stage, region: 'NZ' };
-      const ts = T0 + Math.floor((i / users) * 25 * HOUR);
-      events.push(eventFor(user, 'page-view', 1, ts));
-      if (i < errors) events.push(eventFor(user, 'js-error', 1, ts + 1));
-    }
-  }
-  return events;
+/** Control and treatment users over 25 h with the given numbers of users with an error; 3.2 % convert. */
+function stageEvents(
+  users: number,
+  controlErrors: number,
+  treatedErrors: number,
+  stage = 'week1',
+): MetricEvent[] {
+  const conversions = Math.round(users * 0.032);
+  return cohorts([
+    { group: 'control', users, errors: controlErrors, conversions, region: 'NZ', stage },
+    { group: 'treatment', users, errors: treatedErrors, conversions, region: 'NZ', stage },
+  ]);
 }
 
-function file(name: string, events: MetricEvent[] | string): string {
+const ndjson = (events: MetricEvent[]) => events.map((e) => JSON.stringify(e)).join('\n');
+
+function file(name: string, content: MetricEvent[] | string): string {
   const path = join(dir, name);
-  writeFileSync(path, typeof events === 'string' ? events : events.map((e) => JSON.stringify(e)).join('\n'));
+  writeFileSync(path, typeof content === 'string' ? content : ndjson(content));
   return path;
 }
 
@@ -61,7 +59,9 @@ function io(
       headers: (init?.headers ?? {}) as Record<string, string>,
       body: typeof init?.body === 'string' ? JSON.parse(init.body) : undefined,
     });
+    if (url.endsWith('/bugs') && !respond) return new Response('not found', { status: 404 });
     const body = respond ? respond(url, method) : {};
+    if (body instanceof Response) return body;
     return new Response(typeof body === 'string' ? body : JSON.stringify(body), { status: 200 });
   }) as typeof fetch;
   return {
@@ -89,14 +89,15 @@ describe('token-rollout gate: reading and printing', () => {
     expect(await runGateCli(['--events', rollbackFile], x)).toBe(EXIT.rollback);
     expect(x.captured.out).toMatch(/decision: ROLL BACK \(flag off: everyone to v1\)/);
     expect(x.captured.out).toMatch(/users with a JS error\s+0\.10% \(2000\)\s+5\.00% \(2000\)/);
-    expect(x.captured.out).toMatch(/ROLL BACK/);
   });
 
   it('holds with exit 0 and says what it waits for', async () => {
     const x = io();
     expect(await runGateCli(['--events', holdFile], x)).toBe(EXIT.ok);
     expect(x.captured.out).toMatch(/decision: HOLD/);
-    expect(x.captured.out).toMatch(/about \d+ more users/);
+    expect(x.captured.out).toMatch(
+      /what this stage cannot decide:\n(?: {2}- .*\n)* {2}- users who converted: week1 cannot judge it/,
+    );
   });
 
   it('prints the evidence as JSON with --json', async () => {
@@ -106,48 +107,49 @@ describe('token-rollout gate: reading and printing', () => {
       decision: { kind: string };
       metrics: {
         metric: string;
-        estimate: number;
-        interval: { lower: number; upper: number };
-        v1: { n: number };
-        v2: { n: number };
+        interval: { lower: number };
+        treatment: { n: number };
         trigger: number;
-        status: { kind: string; reason: string };
+        status: { kind: string };
       }[];
+      levels: { id: string }[];
     };
     expect(report.decision.kind).toBe('rollback');
     const errors = report.metrics.find((m) => m.metric === 'error-rate')!;
-    expect(errors).toMatchObject({
-      trigger: 0.005,
-      v1: { n: 2000 },
-      v2: { n: 2000 },
-      status: { kind: 'rollback' },
-    });
+    expect(errors).toMatchObject({ trigger: 0.005, treatment: { n: 2000 }, status: { kind: 'rollback' } });
     expect(errors.interval.lower).toBeGreaterThan(0);
+    expect(report.levels.map((l) => l.id)).toEqual([
+      'bundle',
+      'fcp-p75',
+      'theme-switch-p75',
+      'error-rate',
+      'conversion',
+      'lighthouse',
+    ]);
   });
 
-  it('reads the collector export with --collector', async () => {
-    const text = stageEvents(2000, 2, 100)
-      .map((e) => JSON.stringify(e))
-      .join('\n');
-    const x = io({ env: { TOKEN_ROLLOUT_COLLECTOR_TOKEN: 'read-tok' } }, () => text);
-    expect(await runGateCli(['--collector', 'http://collector.test/', '--p1-bugs', '0'], x)).toBe(
-      EXIT.rollback,
+  it('reads the collector export with --collector, and the bug service on the same server', async () => {
+    const text = ndjson(stageEvents(3000, 3, 3));
+    const x = io({ env: { TOKEN_ROLLOUT_COLLECTOR_TOKEN: 'read-tok' } }, (url) =>
+      url.endsWith('/bugs') ? { now: T0 + 30 * HOUR, bugs: [] } : text,
     );
-    expect(x.captured.requests[0]!.url).toBe('http://collector.test/events/export');
+    expect(await runGateCli(['--collector', 'http://collector.test/'], x)).toBe(EXIT.ok);
+    expect(x.captured.requests.map((r) => r.url)).toEqual([
+      'http://collector.test/events/export',
+      'http://collector.test/bugs',
+    ]);
     expect(x.captured.requests[0]!.headers.Authorization).toBe('Bearer read-tok');
+    expect(x.captured.out).toMatch(
+      /P1 bugs in the last 24 h: 0 \(bug service http:\/\/collector\.test\/bugs\)/,
+    );
   });
 
-  it('rolls back on --p1-bugs 3', async () => {
+  it('skips a bad line, counts it and still decides', async () => {
+    const lines = ndjson(stageEvents(2000, 2, 100)).split('\n');
+    lines.splice(5, 0, '{"name":"fcp",', 'garbage');
     const x = io();
-    expect(await runGateCli(['--events', holdFile, '--p1-bugs', '3'], x)).toBe(EXIT.rollback);
-    expect(x.captured.out).toMatch(/3 P1 bugs reported/);
-  });
-
-  it('names the file and line of a bad event, and exits 2', async () => {
-    const bad = file('bad.ndjson', `${JSON.stringify(stageEvents(1, 0, 0)[0])}\n{"name":"fcp"}\n`);
-    const x = io();
-    expect(await runGateCli(['--events', bad], x)).toBe(EXIT.usage);
-    expect(x.captured.err).toContain(`${bad}:2: $.value`);
+    expect(await runGateCli(['--events', file('bad.ndjson', lines.join('\n'))], x)).toBe(EXIT.rollback);
+    expect(x.captured.out).toMatch(/input lines skipped \(not events\): 2/);
   });
 
   it('names the option that is wrong', async () => {
@@ -155,6 +157,7 @@ describe('token-rollout gate: reading and printing', () => {
       [['--events', holdFile, '--p1-bugs', 'many'], /--p1-bugs: expected a whole number >= 0, got "many"/],
       [[], /exactly one of --events FILE or --collector URL/],
       [['--events', holdFile, '--apply'], /--apply needs --admin URL/],
+      [['--events', holdFile, '--admin-token', 't'], /--admin-token needs --admin URL or --bugs URL/],
       [
         ['--events', holdFile, '--launchdarkly', '--project', 'p'],
         /--launchdarkly needs --project KEY and --environment KEY/,
@@ -167,23 +170,116 @@ describe('token-rollout gate: reading and printing', () => {
       [['--events', holdFile, '--count', '2'], /--every, --count and --until need --watch/],
       [['--events', holdFile, '--bogus'], /Unknown option '--bogus'/],
       [['--events', join(dir, 'missing.ndjson')], /--events: cannot read .*missing\.ndjson \(ENOENT\)/],
+      [
+        ['--events', holdFile, '--manifest', join(dir, 'none.json')],
+        /--manifest: cannot read .*none\.json \(ENOENT\)/,
+      ],
+      [['--events', holdFile, '--lighthouse', holdFile], /--lighthouse .*hold\.ndjson: not JSON/],
+      [
+        ['--events', holdFile, '--stage', 'week9'],
+        /stage "week9" has no usable events; stages in the data: week1/,
+      ],
     ];
     for (const [argv, message] of cases) {
       const x = io();
-      expect(await runGateCli(argv, x)).toBe(EXIT.usage);
+      expect(await runGateCli(argv, x), argv.join(' ')).toBe(EXIT.usage);
       expect(x.captured.err).toMatch(message);
     }
   });
 });
 
-describe('token-rollout gate --apply against a flag server', () => {
+describe('token-rollout gate: P1 bugs, bundle size, Lighthouse, client clocks', () => {
+  const bug = (id: string, hoursAgo: number, severity: Bug['severity'] = 'P1'): Bug => ({
+    id,
+    severity,
+    title: `${id} broken`,
+    link: `https://tracker.test/${id}`,
+    reportedAt: T0 + 30 * HOUR - hoursAgo * HOUR,
+    receivedAt: T0 + 30 * HOUR - hoursAgo * HOUR,
+    withdrawnAt: null,
+  });
+
+  it('rolls back on 3 P1s reported in the last 24 h, listing them', async () => {
+    const bugs = [bug('WEB-1', 1), bug('WEB-2', 2), bug('WEB-3', 3), bug('WEB-4', 30), bug('WEB-5', 1, 'P2')];
+    const x = io({}, (url) => (url.endsWith('/bugs') ? { now: T0 + 30 * HOUR, bugs } : ''));
+    expect(
+      await runGateCli(['--events', holdFile, '--bugs', 'http://server.test', '--admin-token', 'adm'], x),
+    ).toBe(EXIT.rollback);
+    expect(x.captured.out).toMatch(/3 P1 bugs reported in the last 24 h \(WEB-1, WEB-2, WEB-3\)/);
+    expect(x.captured.out).toMatch(/ {2}- WEB-1 .* WEB-1 broken https:\/\/tracker\.test\/WEB-1/);
+    expect(x.captured.requests[0]!.headers.Authorization).toBe('Bearer adm');
+  });
+
+  it('re-reads the bugs at every check under --watch: a third P1 stops the watch', async () => {
+    let reads = 0;
+    const x = io({}, (url) => {
+      if (!url.endsWith('/bugs')) return '';
+      reads++;
+      const bugs = [bug('WEB-1', 1), bug('WEB-2', 1), ...(reads >= 3 ? [bug('WEB-3', 0)] : [])];
+      return { now: T0 + 30 * HOUR, bugs };
+    });
+    expect(
+      await runGateCli(['--events', holdFile, '--bugs', 'http://s.test', '--watch', '--count', '5'], x),
+    ).toBe(EXIT.rollback);
+    expect(reads).toBe(3);
+    expect(x.captured.sleeps).toEqual([15 * 60_000, 15 * 60_000]);
+  });
+
+  it('fails (exit 1) when an explicit bug service does not answer, and lets --p1-bugs override it', async () => {
+    const down = io({}, (url) => (url.endsWith('/bugs') ? new Response('no', { status: 503 }) : ''));
+    expect(await runGateCli(['--events', holdFile, '--bugs', 'http://s.test'], down)).toBe(EXIT.failure);
+    expect(down.captured.err).toMatch(/GET http:\/\/s\.test\/bugs failed: 503/);
+    const typed = io();
+    expect(await runGateCli(['--events', holdFile, '--bugs', 'http://s.test', '--p1-bugs', '3'], typed)).toBe(
+      EXIT.rollback,
+    );
+    expect(typed.captured.requests).toEqual([]);
+  });
+
+  it('rolls back on a manifest whose v2 files exceed 40 KB; reads a Lighthouse result', async () => {
+    const big = { schema: 1, files: [{ family: 'core', version: 'v2', file: 'v2/core.css', bytes: 41_000 }] };
+    const lhr = { categories: { performance: { score: 0.97 } }, configSettings: { formFactor: 'mobile' } };
+    const x = io();
+    const code = await runGateCli(
+      [
+        '--events',
+        holdFile,
+        '--manifest',
+        file('manifest.json', JSON.stringify(big)),
+        '--lighthouse',
+        file('lhr.json', JSON.stringify(lhr)),
+      ],
+      x,
+    );
+    expect(code).toBe(EXIT.rollback);
+    expect(x.captured.out).toMatch(/bundle size \(v2 token CSS, whole site\) \(plan level\): 41,000 B/);
+    expect(x.captured.out).toMatch(/Lighthouse performance \(mobile, recorded run\)\s+97\s/);
+  });
+
+  it('uses client clocks for events without a receive time only with --client-time, and says so', async () => {
+    const noServerTime = file(
+      'client.ndjson',
+      stageEvents(2000, 2, 100)
+        .map(({ receivedAt: _r, ...e }) => JSON.stringify(e))
+        .join('\n'),
+    );
+    const strict = io();
+    expect(await runGateCli(['--events', noServerTime], strict)).toBe(EXIT.usage);
+    expect(strict.captured.err).toMatch(/no usable events in a stage/);
+    const client = io();
+    expect(await runGateCli(['--events', noServerTime, '--client-time'], client)).toBe(EXIT.rollback);
+    expect(client.captured.out).toMatch(/timed by the client's ts/);
+  });
+});
+
+describe('token-rollout gate --admin (the flag server: its stage, and --apply)', () => {
   let server: Server | null = null;
   afterEach(() => {
     server?.close();
     server = null;
   });
 
-  /** A stand-in for server/flag-server's admin API that records what it was asked to do. */
+  /** A stand-in for the flag server's admin API (no bug service) that records what it was asked. */
   async function flagServer(state: {
     on: boolean;
     activeStage: string;
@@ -204,7 +300,8 @@ describe('token-rollout gate --apply against a flag server', () => {
           auth: req.headers.authorization,
         });
         res.setHeader('Content-Type', 'application/json');
-        if (req.method === 'GET' && req.url === '/admin/state') res.end(JSON.stringify(state));
+        if (req.url === '/bugs') res.writeHead(404).end('{"error":"not found"}');
+        else if (req.method === 'GET' && req.url === '/admin/state') res.end(JSON.stringify(state));
         else res.end(JSON.stringify({ ok: true }));
       });
     });
@@ -215,6 +312,17 @@ describe('token-rollout gate --apply against a flag server', () => {
 
   const stages = ['week1', 'week2', 'week3', 'week4'].map((name) => ({ name }));
 
+  it("judges the flag server's current stage, not the latest data", async () => {
+    const admin = await flagServer({ on: true, activeStage: 'week1', stages, killed: [] });
+    const later = file('two.ndjson', [
+      ...stageEvents(2000, 2, 100),
+      ...stageEvents(100, 0, 0, 'week0').map((e) => ({ ...e, receivedAt: e.receivedAt! + 60 * HOUR })),
+    ]);
+    const x = io({ fetch });
+    expect(await runGateCli(['--events', later, '--admin', admin.url], x)).toBe(EXIT.rollback);
+    expect(x.captured.out).toMatch(/stage week1 \(from the flag server's current stage/);
+  });
+
   it('turns the flag off on a rollback', async () => {
     const admin = await flagServer({ on: true, activeStage: 'week1', stages, killed: [] });
     const x = io({ fetch });
@@ -224,10 +332,13 @@ describe('token-rollout gate --apply against a flag server', () => {
         x,
       ),
     ).toBe(EXIT.rollback);
-    expect(admin.calls).toEqual([
-      { method: 'POST', url: '/admin/flag', body: { on: false }, auth: 'Bearer t0k' },
+    expect(admin.calls.map((c) => [c.method, c.url, c.body, c.auth])).toEqual([
+      ['GET', '/admin/state', undefined, 'Bearer t0k'],
+      ['GET', '/bugs', undefined, 'Bearer t0k'],
+      ['POST', '/admin/flag', { on: false }, 'Bearer t0k'],
     ]);
     expect(x.captured.out).toMatch(/flag server: POST .*\/admin\/flag \{"on":false\}/);
+    expect(x.captured.out).toMatch(/P1 bugs in the last 24 h: 0 \(not checked: no bug service at/);
   });
 
   it('moves to the next stage on an advance', async () => {
@@ -236,22 +347,24 @@ describe('token-rollout gate --apply against a flag server', () => {
     expect(await runGateCli(['--events', advanceFile, '--apply', '--admin', admin.url], x)).toBe(EXIT.ok);
     expect(admin.calls.map((c) => [c.method, c.url, c.body])).toEqual([
       ['GET', '/admin/state', undefined],
+      ['GET', '/bugs', undefined],
+      ['GET', '/admin/state', undefined],
       ['POST', '/admin/stage', { stage: 'week2' }],
     ]);
   });
 
-  it('refuses to advance when the flag server is already on another stage', async () => {
+  it('refuses to advance a --stage the flag server is no longer on', async () => {
     const admin = await flagServer({ on: true, activeStage: 'week2', stages, killed: [] });
     const x = io({ fetch });
-    await runGateCli(['--events', advanceFile, '--apply', '--admin', admin.url], x);
-    expect(admin.calls.map((c) => c.method)).toEqual(['GET']);
+    await runGateCli(['--events', advanceFile, '--stage', 'week1', '--apply', '--admin', admin.url], x);
+    expect(admin.calls.map((c) => c.method)).toEqual(['GET', 'GET']);
     expect(x.captured.out).toMatch(/advance refused: the flag server is on week2, the data judged week1/);
   });
 
   it('does nothing on a hold', async () => {
     const admin = await flagServer({ on: true, activeStage: 'week1', stages, killed: [] });
     await runGateCli(['--events', holdFile, '--apply', '--admin', admin.url], io({ fetch }));
-    expect(admin.calls).toEqual([]);
+    expect(admin.calls.map((c) => c.method)).toEqual(['GET', 'GET']);
   });
 });
 
@@ -267,15 +380,26 @@ describe('token-rollout gate --launchdarkly', () => {
       'Content-Type: application/json; domain-model=launchdarkly.semanticpatch',
     );
     expect(x.captured.out).toContain('"kind": "turnFlagOff"');
-    expect(x.captured.out).toContain('"environmentKey": "production"');
     expect(x.captured.out).toMatch(/dry run: add --send/);
   });
 
-  it('sends it with --send, with the token in the header and never in the output', async () => {
-    const x = io({ env: { LD_API_TOKEN: 'api-secret-123' } });
+  const flag = {
+    key: 'design-tokens-v2',
+    variations: [
+      { _id: 'off-id', value: null },
+      { _id: 'w1-id', value: { stage: 'week1', week1: { percentage: 5 }, week2: { percentage: 25 } } },
+      { _id: 'w2-id', value: { stage: 'week2', week1: { percentage: 5 }, week2: { percentage: 25 } } },
+    ],
+    environments: { production: { on: true, fallthrough: { variation: 1 } } },
+  };
+
+  it('reads the served stage, sends the rollback with --send, the token in the header and never in the output', async () => {
+    const x = io({ env: { LD_API_TOKEN: 'api-secret-123' } }, (_url, method) =>
+      method === 'GET' ? flag : {},
+    );
     await runGateCli(['--events', rollbackFile, ...ld, '--send'], x);
-    expect(x.captured.requests).toHaveLength(1);
-    const sent = x.captured.requests[0]!;
+    expect(x.captured.requests.map((r) => r.method)).toEqual(['GET', 'PATCH']);
+    const sent = x.captured.requests[1]!;
     expect(sent).toMatchObject({
       method: 'PATCH',
       url: 'https://app.launchdarkly.com/api/v2/flags/web/design-tokens-v2',
@@ -286,54 +410,19 @@ describe('token-rollout gate --launchdarkly', () => {
       instructions: [{ kind: 'turnFlagOff' }],
     });
     expect(x.captured.out + x.captured.err).not.toContain('api-secret-123');
-    expect(x.captured.out).toContain('(sent)');
+    expect(x.captured.out).toMatch(/stage week1 \(from LaunchDarkly's current stage \(production\)\)/);
   });
 
   it('advances by pointing the fallthrough at the next stage variation, read from the flag', async () => {
-    const flag = {
-      key: 'design-tokens-v2',
-      variations: [
-        { _id: 'off-id', value: { enabled: false } },
-        { _id: 'w1-id', value: { stage: 'week1', week1: { percentage: 5 }, week2: { percentage: 25 } } },
-        { _id: 'w2-id', value: { stage: 'week2', week1: { percentage: 5 }, week2: { percentage: 25 } } },
-      ],
-      environments: { production: { on: true, fallthrough: { variation: 1 } } },
-    };
     const x = io({ env: { LD_API_TOKEN: 'tok' } }, () => flag);
     await runGateCli(['--events', advanceFile, ...ld], x);
-    // The GET is read-only, so a dry run resolves the variation id; the PATCH is only printed.
+    // The GETs are read-only, so a dry run resolves the stage and the variation id; the PATCH is only printed.
     expect(x.captured.requests.map((r) => `${r.method} ${r.url}`)).toEqual([
+      'GET https://app.launchdarkly.com/api/v2/flags/web/design-tokens-v2?env=production',
       'GET https://app.launchdarkly.com/api/v2/flags/web/design-tokens-v2?env=production',
     ]);
     expect(x.captured.out).toContain('"kind": "updateFallthroughVariationOrRollout"');
     expect(x.captured.out).toContain('"variationId": "w2-id"');
-  });
-
-  it('advances by rewriting the served value when no variation exists for the next stage', async () => {
-    const flag = {
-      variations: [
-        {
-          _id: 'only',
-          value: { 'design-tokens-v2': { week1: { percentage: 5 }, week2: { percentage: 25 } } },
-        },
-      ],
-      environments: { production: { fallthrough: { variation: 0 } } },
-    };
-    const x = io({ env: { LD_API_TOKEN: 'tok' } }, () => flag);
-    await runGateCli(['--events', advanceFile, ...ld, '--send'], x);
-    const patch = x.captured.requests[1]!;
-    expect(patch.body).toMatchObject({
-      instructions: [
-        {
-          kind: 'updateVariation',
-          variationId: 'only',
-          value: {
-            'design-tokens-v2': { stage: 'week2', week1: { percentage: 5 }, week2: { percentage: 25 } },
-          },
-        },
-      ],
-    });
-    expect(x.captured.out).toMatch(/every environment that serves this variation/);
   });
 });
 
@@ -352,11 +441,10 @@ describe('token-rollout gate --watch', () => {
   });
 
   it('keeps watching through a failed collector request', async () => {
-    const text = stageEvents(3000, 3, 3)
-      .map((e) => JSON.stringify(e))
-      .join('\n');
+    const text = ndjson(stageEvents(3000, 3, 3));
     let calls = 0;
-    const flaky = (async () => {
+    const flaky = (async (input: string | URL | Request) => {
+      if (String(input).endsWith('/bugs')) return new Response('', { status: 404 });
       calls++;
       return calls === 1 ? new Response('down', { status: 503 }) : new Response(text, { status: 200 });
     }) as unknown as typeof fetch;

@@ -1,37 +1,56 @@
-// The control arm when a stage has none. At 100 % (week 4) every eligible user is on v2, so there is no
-// concurrent v1 arm to compare with; the latest earlier stage's v1 users stand in as a historical control.
-// That comparison is weaker (anything that changed between the stages is mixed into the effect), so the
-// report says which control was used.
-import type { StageAggregate } from './aggregate.js';
-import { MIN_USERS_TO_DECIDE } from './decide.js';
-import { PAGE_METRICS } from './thresholds.js';
+// Which users are the control. Normally the stage's own `control` group: eligible users outside the
+// percentage, randomized, in the same regions by construction. At 100 % (week 4) nobody is outside the
+// percentage, so the control group of the latest earlier stage that has one stands in: a historical
+// control. That comparison is weaker (anything that changed between the stages is mixed into the effect,
+// and regions the earlier stage did not cover have no control at all), so the report says so, and the
+// plan's absolute levels, which need no control, are judged as in every week.
+import type { StageTally } from './tally.js';
 
-/** Which v1 users the comparisons used. */
-export type ControlSource = { kind: 'concurrent' } | { kind: 'historical'; stage: string };
+/** Users per group below which no comparison is made (the normal approximation needs some data). */
+export const MIN_USERS_TO_DECIDE = 30;
+
+/** Whose users the comparisons used as control. */
+export type ControlSource =
+  | { kind: 'concurrent' }
+  | { kind: 'historical'; stage: string; users: number; regionsWithout: string[] }
+  | { kind: 'none'; reason: string };
+
+/** Users of a stage in one group, leaving out users seen in both groups. */
+export function controlUsers(stage: StageTally): number {
+  let n = 0;
+  for (const u of stage.users.values()) if (u.group === 'control' && !u.conflicted) n++;
+  return n;
+}
 
 /**
- * The stage's aggregate with a usable v1 arm: its own when it has at least MIN_USERS_TO_DECIDE v1 users,
- * else the v1 arm of `previous` (the latest earlier stage) when that one has enough.
+ * The control for `current`: its own when it has MIN_USERS_TO_DECIDE control users, else the first of
+ * `earlier` (nearest stage first) that has, else none. Returns the source and the stage whose control
+ * users to use.
  */
-export function withControl(
-  current: StageAggregate,
-  previous: StageAggregate | null,
-): { aggregate: StageAggregate; control: ControlSource } {
-  if (
-    current.users.v1 >= MIN_USERS_TO_DECIDE ||
-    previous === null ||
-    previous.users.v1 < MIN_USERS_TO_DECIDE
-  ) {
-    return { aggregate: current, control: { kind: 'concurrent' } };
+export function chooseControl(
+  current: StageTally,
+  earlier: readonly StageTally[],
+): { source: ControlSource; from: StageTally | null } {
+  if (controlUsers(current) >= MIN_USERS_TO_DECIDE) return { source: { kind: 'concurrent' }, from: current };
+  for (const stage of earlier) {
+    const users = controlUsers(stage);
+    if (users < MIN_USERS_TO_DECIDE) continue;
+    const covered = new Set<string>();
+    for (const u of stage.users.values()) if (u.group === 'control' && !u.conflicted) covered.add(u.region);
+    const treated = new Set<string>();
+    for (const u of current.users.values())
+      if (u.group === 'treatment' && !u.conflicted) treated.add(u.region);
+    const regionsWithout = [...treated].filter((r) => !covered.has(r)).sort();
+    return { source: { kind: 'historical', stage: stage.stage, users, regionsWithout }, from: stage };
   }
-  const metrics = { ...current.metrics };
-  for (const m of PAGE_METRICS) metrics[m] = { v1: previous.metrics[m].v1, v2: current.metrics[m].v2 };
-  const families = current.families.map((f) => {
-    const before = previous.families.find((p) => p.family === f.family);
-    return before ? { ...f, errorRate: { v1: before.errorRate.v1, v2: f.errorRate.v2 } } : f;
-  });
   return {
-    aggregate: { ...current, metrics, families, users: { ...current.users, v1: previous.users.v1 } },
-    control: { kind: 'historical', stage: previous.stage },
+    source: {
+      kind: 'none',
+      reason:
+        earlier.length === 0
+          ? `fewer than ${MIN_USERS_TO_DECIDE} control users in ${current.stage} and no earlier stage in the data`
+          : `fewer than ${MIN_USERS_TO_DECIDE} control users in ${current.stage} and in every earlier stage in the data`,
+    },
+    from: null,
   };
 }

@@ -9,14 +9,14 @@
 // stops a small harm that is shown to be below the trigger from rolling back the whole rollout.
 // WITHIN MARGIN when the harm-side bound is below the non-inferiority margin (what success gates need).
 
+import { MIN_USERS_TO_DECIDE } from './control.js';
 import { confidenceSequence, type Interval } from './stats/confidence-sequence.js';
 import { type Effect, effectOf } from './stats/effect.js';
 import type { Summary } from './stats/summary.js';
 import { usersNeeded } from './stats/users-needed.js';
 import type { MetricRule } from './thresholds.js';
 
-/** Users per arm below which no decision is taken (the normal approximation needs some data). */
-export const MIN_USERS_TO_DECIDE = 30;
+export { MIN_USERS_TO_DECIDE };
 
 /** What one comparison says, with the reason in words. */
 export type MetricStatus =
@@ -25,7 +25,7 @@ export type MetricStatus =
   | { kind: 'within-margin'; improved: boolean; reason: string }
   | { kind: 'pending'; usersNeeded: number | null; reason: string };
 
-/** The evidence for one comparison, v2 against v1. */
+/** The evidence for one comparison, treatment against control. */
 export interface Comparison {
   effect: Effect | null;
   /** The (1 - alpha) confidence sequence of the effect at the current sample. */
@@ -41,17 +41,6 @@ export interface CompareSettings {
   rho: number;
 }
 
-/**
- * A rate's summary with the Agresti-Caffo variance: p~ = (x + 1) / (n + 2). Without it an arm with no
- * conversions (or no errors) yet claims zero variance, and a 5 % stage's first hundred v2 users with no
- * conversion "prove" a drop (a false rollback in about 4 % of stages in the simulation). The mean is the
- * one that enters the estimate, so it is adjusted too; the bias is O(1/n) and vanishes as data grows.
- */
-export function adjustBinary(s: Summary): Summary {
-  const p = (s.mean * s.n + 1) / (s.n + 2);
-  return { n: s.n, mean: p, variance: p * (1 - p) };
-}
-
 /** Formats an effect or threshold in the rule's unit: points for absolute rates, percent for relative. */
 export function formatEffect(rule: MetricRule, value: number): string {
   const sign = value > 0 ? '+' : '';
@@ -59,39 +48,43 @@ export function formatEffect(rule: MetricRule, value: number): string {
   return `${sign}${(value * 100).toFixed(2)} pt`;
 }
 
-/** Compares v2 with v1 for one metric and applies the rollback and success rules. */
-export function compare(rule: MetricRule, v1: Summary, v2: Summary, settings: CompareSettings): Comparison {
-  if (v1.n < MIN_USERS_TO_DECIDE || v2.n < MIN_USERS_TO_DECIDE) {
+/**
+ * Compares treatment with control for one metric and applies the rollback and success rules. The
+ * summaries are the groups' estimates (stats/stratify.ts): `variance / n` is the variance of the mean.
+ */
+export function compare(
+  rule: MetricRule,
+  control: Summary,
+  treatment: Summary,
+  settings: CompareSettings,
+): Comparison {
+  if (control.n < MIN_USERS_TO_DECIDE || treatment.n < MIN_USERS_TO_DECIDE) {
     return {
       effect: null,
       interval: null,
       status: {
         kind: 'insufficient',
-        reason: `needs ${MIN_USERS_TO_DECIDE} users per arm (v1 ${v1.n}, v2 ${v2.n})`,
+        reason: `needs ${MIN_USERS_TO_DECIDE} users per group (control ${control.n}, treatment ${treatment.n})`,
       },
     };
   }
-  const effect = effectOf(
-    rule.binary ? adjustBinary(v1) : v1,
-    rule.binary ? adjustBinary(v2) : v2,
-    rule.scale,
-  );
+  const effect = effectOf(control, treatment, rule.scale);
   if (effect === null) {
     return {
       effect,
       interval: null,
-      status: { kind: 'insufficient', reason: 'v1 mean is 0: no relative change' },
+      status: { kind: 'insufficient', reason: 'control mean is 0: no relative change' },
     };
   }
   if (effect.se === 0) {
-    // No variation in either arm (say, no errors yet anywhere): the normal approximation has nothing to go on.
+    // No variation in either group: the normal approximation has nothing to go on.
     return {
       effect,
       interval: null,
-      status: { kind: 'insufficient', reason: 'no variation in either arm yet' },
+      status: { kind: 'insufficient', reason: 'no variation in either group yet' },
     };
   }
-  const n = v1.n + v2.n;
+  const n = control.n + treatment.n;
   const interval = confidenceSequence(effect.estimate, effect.se, n, settings.alpha, settings.rho);
   // Harm is the effect turned so that positive is worse.
   const sign = rule.worse === 'higher' ? 1 : -1;

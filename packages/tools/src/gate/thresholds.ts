@@ -1,5 +1,6 @@
 // The plan's rollback triggers, success gates and monitoring intervals, as data. Why each threshold is read
 // as absolute or relative is explained in gate/README.md ("Thresholds").
+import type { LevelId } from './levels.js';
 import type { EffectScale } from './stats/effect.js';
 
 /** The page-level metrics the gate compares between v2 and v1, per user. */
@@ -13,7 +14,7 @@ export interface MetricRule {
   metric: PageMetric;
   label: string;
   scale: EffectScale;
-  /** A 0/1 per-user value (a rate): its variance gets the Agresti-Caffo adjustment (see decide.ts). */
+  /** A 0/1 per-user value (a rate): its variance gets the Agresti-Caffo adjustment (stats/stratify.ts). */
   binary: boolean;
   /** `higher` when an increase is a regression (errors, latency, memory), `lower` for conversion. */
   worse: 'higher' | 'lower';
@@ -77,27 +78,65 @@ export const METRIC_RULES: Readonly<Record<PageMetric, MetricRule>> = {
     trigger: 0.1,
     margin: 0.05,
     source:
-      'latency like page load: trigger +10 %, "maintained" = within +5 % (the 100 ms budget is per session, in the SDK guard)',
+      'latency like page load: trigger +10 %, "maintained" = within +5 %; the table\'s 100 ms is an absolute level (levels.ts)',
   },
 };
 
-/** A stage's success gate: which metrics must be shown within their margin before advancing. */
+/**
+ * A stage's success gate: the relative comparisons that must be shown within their margin (harm-side
+ * bound of the always-valid interval below `margin`) and the plan targets that must be shown met.
+ */
 export interface SuccessGate {
+  /** The plan's words. */
   description: string;
+  /** What the gate checks, precisely. */
+  definition: string;
   metrics: readonly PageMetric[];
+  targets: readonly LevelId[];
 }
 
 const GATES: Readonly<Record<string, SuccessGate>> = {
-  week1: { description: 'error increase < 0.1 point', metrics: ['error-rate'] },
-  week2: { description: 'performance maintained', metrics: ['fcp', 'theme-switch', 'memory'] },
-  week3: { description: 'no conversion impact', metrics: ['conversion'] },
-  week4: { description: 'all metrics improved or at least not worse', metrics: PAGE_METRICS },
+  week1: {
+    description: 'error increase < 0.1 point',
+    definition:
+      'users with a JS error, treatment - control: the upper bound of the always-valid interval is below +0.1 point',
+    metrics: ['error-rate'],
+    targets: [],
+  },
+  week2: {
+    description: 'performance maintained',
+    definition:
+      'FCP and theme switch (per-user means, capped) shown below +5 % of control, memory below +10 %',
+    metrics: ['fcp', 'theme-switch', 'memory'],
+    targets: [],
+  },
+  week3: {
+    description: 'no conversion impact',
+    definition: 'users who converted, control - treatment: the bound is below 0.1 point (non-inferiority)',
+    metrics: ['conversion'],
+    targets: [],
+  },
+  week4: {
+    description: 'all metrics improved',
+    definition:
+      "every target of the plan's table shown met by v2 itself (FCP p75 < 1.0 s, theme switch p75 < 50 ms, " +
+      'bundle < 30 KB, Lighthouse 95+; each better than its baseline), and no metric shown worse than the ' +
+      "control by more than its margin (error rate and conversion: the table's targets equal their " +
+      'baselines, so "improved" can only mean "not worse" there). At 100 % the control is historical.',
+    metrics: PAGE_METRICS,
+    targets: ['bundle', 'fcp-p75', 'theme-switch-p75', 'error-rate', 'conversion', 'lighthouse'],
+  },
 };
 
 /** The plan's success gate for a stage; a stage the plan does not name must show every metric not worse. */
 export function successGateOf(stage: string): SuccessGate {
   return (
-    GATES[stage] ?? { description: 'every metric not worse (stage not in the plan)', metrics: PAGE_METRICS }
+    GATES[stage] ?? {
+      description: 'every metric not worse (stage not in the plan)',
+      definition: 'every comparison shown within its margin',
+      metrics: PAGE_METRICS,
+      targets: [],
+    }
   );
 }
 
@@ -113,3 +152,9 @@ export const PLAN_STAGES: readonly string[] = ['week1', 'week2', 'week3', 'week4
 
 /** `3+ P1 bugs reported` is a hard rollback. */
 export const P1_BUG_LIMIT = 3;
+
+/** P1 bugs count when reported within this window before the check ("reported" read as recently). */
+export const P1_WINDOW_MS = 24 * 3_600_000;
+
+/** The plan's stages run Monday to Friday (Feb 10-14, ...): the length "users needed" is weighed against. */
+export const PLANNED_STAGE_MS = 5 * 24 * 3_600_000;
