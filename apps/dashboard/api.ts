@@ -1,12 +1,29 @@
-// The dashboard's calls to the dev server: the flag service's admin API, the collector's aggregates and
-// the gate's decision. Same origin, JSON only.
-import type { AggregateSummary, FlagState, GateView } from 'token-rollout-tools';
+// The dashboard's calls to the dev server: the flag service's admin API (with the audit trail, the release
+// calendar and the recovery check), the collector's aggregates and the gate's decision. Same origin, JSON only.
+import type {
+  AggregateSummary,
+  AuditEntry,
+  FlagState,
+  GateView,
+  RecoveryCheck,
+  ReleaseState,
+} from 'token-rollout-tools';
+
+/** What `GET /admin/recovery` answers: the latest rollback, its recorded verdict and the check now. */
+export interface RecoveryView {
+  rollback: AuditEntry | null;
+  verdict: AuditEntry | null;
+  live: RecoveryCheck | null;
+}
 
 /** Everything one poll reads. */
 export interface DashboardSnapshot {
   flags: FlagState;
   aggregates: AggregateSummary;
   gate: GateView;
+  release: ReleaseState;
+  audit: AuditEntry[];
+  recovery: RecoveryView;
   at: number;
 }
 
@@ -30,24 +47,38 @@ function gateQuery(search: string): string {
 
 /** Reads the flag state, the aggregates and the gate's decision at once. */
 export async function loadSnapshot(search = ''): Promise<DashboardSnapshot> {
-  const [flags, aggregates, gate] = await Promise.all([
+  const [flags, aggregates, gate, release, audit, recovery] = await Promise.all([
     getJson<FlagState>('/admin/state'),
     getJson<AggregateSummary>('/aggregates'),
     getJson<GateView>(`/api/gate${gateQuery(search)}`),
+    getJson<ReleaseState>('/admin/release'),
+    getJson<{ entries: AuditEntry[] }>('/admin/audit?limit=50'),
+    getJson<RecoveryView>('/admin/recovery'),
   ]);
-  return { flags, aggregates, gate, at: Date.now() };
+  return { flags, aggregates, gate, release, audit: audit.entries, recovery, at: Date.now() };
 }
 
-/** Sends one admin change; resolves with the server's error message when it refuses it. */
+/** The reason typed on the dashboard, sent with every change for the audit trail (set by the Controls). */
+let reason = '';
+
+/** Sets the reason the next changes carry (an empty one is sent as none). */
+export function setReason(text: string): void {
+  reason = text.trim();
+}
+
+/**
+ * Sends one admin change, marked as the dashboard's and with the typed reason; resolves with the server's
+ * error message when it refuses it (a freeze window or a missing approval says so).
+ */
 export async function adminCall(
   method: 'POST' | 'PATCH',
   path: string,
-  body: unknown,
+  body: Record<string, unknown>,
 ): Promise<string | null> {
   const response = await fetch(path, {
     method,
     headers: { 'content-type': 'application/json' },
-    body: JSON.stringify(body),
+    body: JSON.stringify({ ...body, source: 'dashboard', ...(reason ? { reason } : {}) }),
   });
   if (response.ok) return null;
   const text = await response.text();
@@ -67,4 +98,5 @@ export const admin = {
     adminCall('PATCH', `/admin/stages/${encodeURIComponent(stage)}`, patch),
   setKilled: (family: string, killed: boolean) =>
     adminCall('POST', `/admin/families/${encodeURIComponent(family)}`, { killed }),
+  approve: (stage: string, by: string) => adminCall('POST', '/admin/approvals', { stage, by }),
 };

@@ -6,9 +6,11 @@ import { createRoot } from 'react-dom/client';
 import type uPlot from 'uplot';
 import { type DashboardSnapshot, loadSnapshot } from './api.js';
 import { ArmTable } from './components/ArmTable.js';
+import { AuditPanel } from './components/AuditPanel.js';
 import { Chart } from './components/Chart.js';
 import { Controls } from './components/Controls.js';
 import { GatePanel } from './components/GatePanel.js';
+import { FreezeNotice, ReleasePanel } from './components/ReleasePanel.js';
 import { appendSample, emptyHistory, type History } from './history.js';
 import { sampleOf } from './samples.js';
 
@@ -93,9 +95,17 @@ function Dashboard() {
           {failure}
         </p>
       ) : null}
+      {snapshot ? <FreezeNotice release={snapshot.release} /> : null}
       {snapshot ? (
         <div className="dash-layout">
-          <Controls state={snapshot.flags} onChanged={() => void poll()} />
+          <div className="dash-side">
+            <Controls state={snapshot.flags} onChanged={() => void poll()} />
+            <ReleasePanel
+              release={snapshot.release}
+              recovery={snapshot.recovery}
+              onChanged={() => void poll()}
+            />
+          </div>
           <div className="dash-main">
             <GatePanel gate={snapshot.gate} />
             <ArmTable aggregates={snapshot.aggregates} />
@@ -137,6 +147,7 @@ function Dashboard() {
                 ))}
               </div>
             </section>
+            <AuditPanel entries={snapshot.audit} />
           </div>
         </div>
       ) : null}

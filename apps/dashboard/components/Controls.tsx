@@ -1,14 +1,16 @@
 // The rollout controls: flag on/off, active stage, the stage's percentage, regions and families, and a
-// kill switch per family. Each calls the flag service's admin API; the next poll shows the result.
+// kill switch per family. Each calls the flag service's admin API with the reason typed above them (the
+// audit trail keeps it); the next poll shows the result, and a refusal (a freeze, a missing approval) says why.
 import { type FormEvent, useState } from 'react';
 import { FAMILIES } from 'token-rollout/core';
 import type { FlagState, StageState } from 'token-rollout-tools';
-import { admin } from '../api.js';
+import { admin, setReason } from '../api.js';
 
 /** The controls panel for the current flag state. `onChanged` re-polls after a change. */
 export function Controls({ state, onChanged }: { state: FlagState; onChanged: () => void }) {
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [reason, setReasonText] = useState('');
   const active = state.stages.find((s) => s.name === state.activeStage) ?? null;
 
   const run = async (call: () => Promise<string | null>) => {
@@ -22,6 +24,19 @@ export function Controls({ state, onChanged }: { state: FlagState; onChanged: ()
   return (
     <section className="tr-cards card controls" aria-labelledby="controls-title">
       <h2 id="controls-title">Rollout</h2>
+      <div className="tr-forms field">
+        <label htmlFor="change-reason">Reason for changes (kept in the audit trail)</label>
+        <input
+          id="change-reason"
+          value={reason}
+          placeholder="e.g. checkout errors after release 412"
+          onChange={(e) => {
+            setReasonText(e.currentTarget.value);
+            setReason(e.currentTarget.value);
+          }}
+          data-testid="change-reason"
+        />
+      </div>
       <div className="control-row flag-row">
         <span data-testid="flag-state" data-on={state.on}>
           Flag <code>{state.flagKey}</code> is <strong>{state.on ? 'on' : 'off: everyone on v1'}</strong>

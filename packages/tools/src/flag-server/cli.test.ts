@@ -27,6 +27,12 @@ describe('parseFlagsArgs', () => {
     });
   });
 
+  it('reads --calendar (the release calendar, which must then exist)', () => {
+    expect(parseFlagsArgs(['--calendar', 'cal/release.json'], {}).calendarFile).toBe(
+      resolve('cal/release.json'),
+    );
+  });
+
   it('says which option is wrong', () => {
     expect(() => parseFlagsArgs(['--port', 'eighty'])).toThrow(/--port must be an integer.*"eighty"/);
     expect(() => parseFlagsArgs(['--colour'])).toThrow(/colour/);

@@ -25,6 +25,12 @@ export const FLAGS_COMMAND = {
     'admin-token': adminTokenOption,
     'allowed-host': allowedHostOption,
     'max-streams': maxStreamsOption,
+    calendar: {
+      kind: 'string',
+      value: 'FILE',
+      help: 'release calendar: freeze windows and approvals (default: release.json beside the flags, if any)',
+      env: 'TOKEN_ROLLOUT_CALENDAR',
+    },
   },
 } satisfies CommandSpec<Record<string, OptionSpec>>;
 
@@ -40,6 +46,7 @@ export function parseFlagsArgs(
     port: o.port,
     host: o.host,
     maxStreams: o['max-streams'],
+    ...(o.calendar ? { calendarFile: resolve(o.calendar) } : {}),
     ...(o['admin-token'] ? { adminToken: o['admin-token'] } : {}),
     ...(o['allowed-host'].length > 0 ? { allowedHosts: o['allowed-host'] } : {}),
   };

@@ -65,9 +65,15 @@ export function validateFlagDefinition(raw: unknown, file: string): FlagDefiniti
   return { ...raw, version } as FlagDefinition;
 }
 
-/** Reads every `*.json` flag in `dir`, sorted by file name. Duplicate keys and bad JSON are errors. */
+/** The release calendar kept beside the flags (release/calendar-file.ts): not a flag. */
+const NOT_FLAGS = new Set(['release.json']);
+
+/**
+ * Reads every `*.json` flag in `dir` (except the release calendar, `release.json`), sorted by file name.
+ * Duplicate keys and bad JSON are errors.
+ */
 export async function loadFlagDefinitions(dir: string): Promise<FlagDefinition[]> {
-  const names = (await readdir(dir)).filter((name) => name.endsWith('.json')).sort();
+  const names = (await readdir(dir)).filter((name) => name.endsWith('.json') && !NOT_FLAGS.has(name)).sort();
   const flags: FlagDefinition[] = [];
   const seen = new Map<string, string>();
   for (const name of names) {

@@ -3,13 +3,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { join } from 'node:path';
 import type { LDContext } from '@launchdarkly/node-server-sdk';
+import { splitAuditMeta } from '../audit/meta.js';
+import type { AuditEntry, AuditMeta } from '../audit/types.js';
 import { type AccessPolicy, createAccessPolicy } from '../http/access.js';
+import { classifyChange } from '../release/classify.js';
+import type { MetricComparison } from '../release/recovery.js';
+import type { RecoveryEventSource, RecoverySettings } from '../release/watcher.js';
 import { type AdminChange, applyAdminChange, type FlagState, flagState } from './admin.js';
+import { changeDraft } from './audit-draft.js';
 import { type FlagDefinition, loadFlagDefinitions } from './definitions.js';
 import { createEvaluator } from './evaluator.js';
 import { createEventBuffer } from './event-buffer.js';
 import { corsHeaders, HttpError, isJsonContentType, readBody, readJson, sendJson } from './http.js';
 import { readPersistedFlags, STATE_FILE, writePersistedFlags } from './persist.js';
+import { openReleaseDesk, type ReleaseState } from './release-desk.js';
+import { handleReleaseRoute } from './release-routes.js';
 import { diffEvents, type Stream, writeEvent } from './streams.js';
 
 export interface FlagServiceOptions {
@@ -34,6 +42,17 @@ export interface FlagServiceOptions {
    * reconnect and get a fresh `put`. Frees what clients that vanished without closing held. Default 30 min.
    */
   streamIdleMs?: number;
+  /**
+   * The release calendar (freeze windows, approvals; release/calendar.ts). Default: `release.json` in
+   * `flagsDir` when present. A file given here must exist.
+   */
+  calendarFile?: string;
+  /** Where the recovery check reads events after a rollback (the event store or the collector). */
+  events?: RecoveryEventSource;
+  /** The recovery check's window, poll interval and thresholds (default 5 min, 10 s, 95 %, 10 users). */
+  recovery?: RecoverySettings;
+  /** The gate's comparison of the metric that triggered a rollback (default: a plain one, release/recovery-metric.ts). */
+  recoveryMetric?: (rollback: AuditEntry) => MetricComparison | undefined;
 }
 
 export interface FlagService {
@@ -47,6 +66,10 @@ export interface FlagService {
   events(): readonly unknown[];
   /** How many streams are open now. */
   openStreams(): number;
+  /** The audit trail, oldest first (same as `GET /admin/audit`). */
+  audit(): readonly AuditEntry[];
+  /** The calendar, freeze and approvals (same as `GET /admin/release`). */
+  release(): Promise<ReleaseState>;
   /** Ends every stream and stops the evaluator. */
   close(): Promise<void>;
 }
@@ -98,6 +121,19 @@ export async function createFlagService(options: FlagServiceOptions): Promise<Fl
       `flags ${[...overridden].join(', ')} come from ${join(options.dataDir, STATE_FILE)} (admin changes); delete it to use ${options.flagsDir} again`,
     );
   }
+  const desk = await openReleaseDesk(
+    {
+      dataDir: options.dataDir,
+      flagsDir: options.flagsDir,
+      now,
+      log,
+      ...(options.calendarFile === undefined ? {} : { calendarFile: options.calendarFile }),
+      ...(options.events === undefined ? {} : { events: options.events }),
+      ...(options.recovery === undefined ? {} : { recovery: options.recovery }),
+      ...(options.recoveryMetric === undefined ? {} : { recoveryMetric: options.recoveryMetric }),
+    },
+    [...byKey.values()],
+  );
   const evaluator = await createEvaluator([...byKey.values()]);
   const streams = new Set<Stream>();
   const events = createEventBuffer();
@@ -133,36 +169,79 @@ export async function createFlagService(options: FlagServiceOptions): Promise<Fl
     );
   }
 
-  /** Serialises admin changes so that each sees the previous one and streams get them in order. */
-  function apply(change: AdminChange): Promise<{ status: number; body: unknown }> {
-    const run = async () => {
-      const result = applyAdminChange(flags(), change);
+  /** Serialises admin changes (and approvals) so that each sees the previous one and streams get them in order. */
+  function serial<T>(run: () => Promise<T>): Promise<T> {
+    const next = queue.then(run, run);
+    queue = next.catch(() => {});
+    return next;
+  }
+
+  /**
+   * Applies one change: checked, classified (an advance must pass the freeze and approval rules; a rollback
+   * always goes through), written to disk, recorded in the audit trail, then served. A change the audit
+   * trail cannot record is undone on disk and not applied.
+   */
+  function apply(
+    change: AdminChange,
+    meta: AuditMeta,
+    actor: string,
+  ): Promise<{ status: number; body: unknown }> {
+    return serial(async () => {
+      const previous = flags();
+      const result = applyAdminChange(previous, change);
       if (!result.ok) {
         log(`admin: refused ${change.kind}: ${result.error.error} (${result.error.path})`);
         return { status: result.error.status, body: { error: result.error.error, path: result.error.path } };
       }
-      if (result.changed.length > 0) {
-        const next = new Map(byKey);
-        for (const flag of result.changed) next.set(flag.key, flag);
-        const keys = new Set([...overridden, ...result.changed.map((f) => f.key)]);
-        // Disk first: a change that cannot be persisted is not applied at all.
-        await writePersistedFlags(
-          options.dataDir,
-          [...keys].flatMap((k) => next.get(k) ?? []),
-        );
-        for (const flag of result.changed) {
-          byKey.set(flag.key, flag);
-          overridden.add(flag.key);
+      if (result.changed.length === 0) return { status: 200, body: flagState(previous, now()) };
+      const next = new Map(byKey);
+      for (const flag of result.changed) next.set(flag.key, flag);
+      const cls = classifyChange(previous, [...next.values()], now());
+      if (cls.kind === 'advance') {
+        const refusal = await desk.checkAdvance(cls.advancedStages);
+        if (refusal) {
+          log(`admin: refused ${change.kind} (${refusal.rule}): ${refusal.error}`);
+          return { status: 409, body: refusal };
         }
-        await evaluator.upsert(result.changed);
-        await broadcast();
-        log(`admin: ${change.kind} → ${result.changed.map((f) => `${f.key}@${f.version}`).join(', ')}`);
       }
-      return { status: 200, body: flagState(flags(), now()) };
-    };
-    const next = queue.then(run, run);
-    queue = next.catch(() => {});
-    return next;
+      const persisted = (map: ReadonlyMap<string, FlagDefinition>, keys: Iterable<string>) =>
+        [...keys].flatMap((k) => map.get(k) ?? []);
+      const keys = new Set([...overridden, ...result.changed.map((f) => f.key)]);
+      // Disk first: a change that cannot be persisted is not applied at all.
+      await writePersistedFlags(options.dataDir, persisted(next, keys));
+      const draft = changeDraft({
+        change,
+        cls,
+        before: flagState(previous, now()),
+        after: flagState([...next.values()], now()),
+        previous,
+        changed: result.changed,
+        meta,
+        actor,
+        now: now(),
+      });
+      let entry: AuditEntry;
+      try {
+        entry = await desk.record(draft);
+      } catch (error) {
+        // No change without its audit entry: put the previous flags back on disk.
+        await writePersistedFlags(options.dataDir, persisted(byKey, overridden)).catch(() => {});
+        throw new HttpError(
+          500,
+          `not applied: the audit trail could not be written (${(error as Error).message})`,
+        );
+      }
+      for (const flag of result.changed) {
+        byKey.set(flag.key, flag);
+        overridden.add(flag.key);
+      }
+      await evaluator.upsert(result.changed);
+      await broadcast();
+      log(
+        `admin: ${change.kind} → ${result.changed.map((f) => `${f.key}@${f.version}`).join(', ')} (audit #${entry.seq})`,
+      );
+      return { status: 200, body: { ...flagState(flags(), now()), audit: entry } };
+    });
   }
 
   function openStream(
@@ -264,6 +343,9 @@ export async function createFlagService(options: FlagServiceOptions): Promise<Fl
   async function handleAdmin(req: IncomingMessage, res: ServerResponse, parts: string[]) {
     const refusal = access.checkAdmin(req, adminToken, 'admin routes');
     if (refusal) throw new HttpError(refusal.status, refusal.error);
+    // Who the audit trail names: the token's holder, or someone on this machine.
+    const actor = adminToken ? 'admin-token' : 'local';
+    if (await handleReleaseRoute(req, res, parts, { desk, flags, actor, now, serial })) return;
     const method = req.method ?? 'GET';
     const [, what, encoded] = parts;
     let name: string | undefined;
@@ -284,7 +366,9 @@ export async function createFlagService(options: FlagServiceOptions): Promise<Fl
     if (!isJsonContentType(req.headers['content-type'])) {
       throw new HttpError(415, 'admin requests need "Content-Type: application/json"');
     }
-    const body = await readJson(req, ADMIN_BODY_LIMIT);
+    const split = splitAuditMeta(await readJson(req, ADMIN_BODY_LIMIT), req.headers);
+    if (!split.ok) throw new HttpError(400, split.problem.error, split.problem.path);
+    const body = split.change;
     let change: AdminChange;
     if (method === 'POST' && what === 'flag' && parts.length === 2) change = { kind: 'flag', body };
     else if (method === 'POST' && what === 'stage' && parts.length === 2) change = { kind: 'stage', body };
@@ -293,7 +377,7 @@ export async function createFlagService(options: FlagServiceOptions): Promise<Fl
     } else if (method === 'POST' && what === 'families' && name && parts.length === 3) {
       change = { kind: 'family', family: name, body };
     } else throw new HttpError(404, `no such admin route: ${method} /${parts.join('/')}`);
-    const result = await apply(change);
+    const result = await apply(change, split.meta, actor);
     sendJson(res, result.status, result.body);
   }
 
@@ -329,10 +413,13 @@ export async function createFlagService(options: FlagServiceOptions): Promise<Fl
     flags,
     events: () => events.list(),
     openStreams: () => streams.size,
+    audit: () => desk.audit.entries(),
+    release: () => desk.state(flags()),
     async close() {
       closed = true;
       clearInterval(heartbeat);
       await queue;
+      await desk.close();
       for (const stream of streams) {
         clearTimeout(stream.idle);
         stream.res.end();
