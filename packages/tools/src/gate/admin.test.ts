@@ -64,4 +64,31 @@ describe('applyToFlagServer', () => {
       ),
     ).rejects.toThrow('http://fs/admin/state did not return {on, stage, stages: [...]}');
   });
+
+  it('reports an advance the flag server refuses (a freeze window) as waiting, not as a failure', async () => {
+    const calls: string[] = [];
+    const fetcher = (async (input: string | URL | Request, init?: RequestInit) => {
+      calls.push(`${init?.method} ${String(input)}`);
+      if (String(input).endsWith('/admin/state'))
+        return new Response(JSON.stringify({ on: true, activeStage: 'week1', stages }));
+      const refusal = {
+        rule: 'freeze',
+        error: 'holiday freeze: no advance',
+        until: '2026-12-27T00:00:00.000Z',
+      };
+      return new Response(JSON.stringify(refusal), { status: 409 });
+    }) as typeof fetch;
+    const result = await applyToFlagServer(
+      { kind: 'advance', nextStage: 'week2', reasons: [] },
+      'week1',
+      { url: 'http://fs' },
+      fetcher,
+      { reason: 'token-rollout gate: advance', source: 'gate' },
+    );
+    expect(result.applied).toEqual([]);
+    expect(result.skipped).toEqual([
+      'advance to week2 waits: holiday freeze: no advance (until 2026-12-27T00:00:00.000Z)',
+    ]);
+    expect(calls).toEqual(['GET http://fs/admin/state', 'POST http://fs/admin/stage']);
+  });
 });

@@ -3,7 +3,9 @@
 //   family   -> POST {admin}/admin/families/{family} {"killed": true}
 //   advance  -> GET {admin}/admin/state for the active stage and the stage list, then POST {admin}/admin/stage {"stage": next}
 // An advance is refused when the flag server is not on the stage the data was judged for: the gate must
-// not skip a stage because its data is stale.
+// not skip a stage because its data is stale. Every change carries the audit fields (`reason`, `source`,
+// `evidence`: audit/gate.ts `gateAuditFields`) so the audit trail records why. An advance the flag server
+// refuses (409: a freeze window, a missing approval) is reported as skipped, never as a failure.
 import type { GateDecision } from './report.js';
 
 /** How to reach the admin API. */
@@ -23,6 +25,17 @@ export interface AdminState {
   on: boolean;
   stage: string | null;
   stages: { name: string }[];
+}
+
+/** A refused admin call, with its status and body (a 409 says why an advance must wait). */
+export class AdminError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+    readonly body: string,
+  ) {
+    super(message);
+  }
 }
 
 function headers(target: AdminTarget): Record<string, string> {
@@ -58,7 +71,12 @@ async function call(
     }
   }
   const text = await response.text();
-  if (!response.ok) throw new Error(`${method} ${url} failed: ${response.status} ${text.slice(0, 300)}`);
+  if (!response.ok)
+    throw new AdminError(
+      `${method} ${url} failed: ${response.status} ${text.slice(0, 300)}`,
+      response.status,
+      text,
+    );
   return { url, json: text === '' ? null : (JSON.parse(text) as unknown) };
 }
 
@@ -87,6 +105,7 @@ export async function applyToFlagServer(
   judgedStage: string | null,
   target: AdminTarget,
   fetcher: typeof fetch,
+  audit: Readonly<Record<string, unknown>> = {},
 ): Promise<ApplyResult> {
   const result: ApplyResult = { applied: [], skipped: [] };
   if (decision.kind === 'hold') {
@@ -94,7 +113,7 @@ export async function applyToFlagServer(
     return result;
   }
   if (decision.kind === 'rollback' && decision.scope === 'flag') {
-    const { url } = await call(target, fetcher, 'POST', '/admin/flag', { on: false });
+    const { url } = await call(target, fetcher, 'POST', '/admin/flag', { on: false, ...audit });
     result.applied.push(`POST ${url} {"on":false}`);
     return result;
   }
@@ -102,6 +121,7 @@ export async function applyToFlagServer(
     for (const family of decision.families) {
       const { url } = await call(target, fetcher, 'POST', `/admin/families/${encodeURIComponent(family)}`, {
         killed: true,
+        ...audit,
       });
       result.applied.push(`POST ${url} {"killed":true}`);
     }
@@ -121,7 +141,23 @@ export async function applyToFlagServer(
     result.skipped.push(`advance: ${state.stage} is the last stage, the rollout is complete`);
     return result;
   }
-  const { url } = await call(target, fetcher, 'POST', '/admin/stage', { stage: next });
-  result.applied.push(`POST ${url} {"stage":"${next}"}`);
+  try {
+    const { url } = await call(target, fetcher, 'POST', '/admin/stage', { stage: next, ...audit });
+    result.applied.push(`POST ${url} {"stage":"${next}"}`);
+  } catch (error) {
+    if (!(error instanceof AdminError) || error.status !== 409) throw error;
+    result.skipped.push(`advance to ${next} waits: ${refusalOf(error.body)}`);
+  }
   return result;
+}
+
+/** The flag server's reason for refusing an advance (its `error`, and until when for a freeze). */
+function refusalOf(body: string): string {
+  try {
+    const refusal = JSON.parse(body) as { error?: unknown; until?: unknown };
+    const until = typeof refusal.until === 'string' ? ` (until ${refusal.until})` : '';
+    return `${typeof refusal.error === 'string' ? refusal.error : body.slice(0, 300)}${until}`;
+  } catch {
+    return body.slice(0, 300);
+  }
 }

@@ -335,8 +335,12 @@ describe('token-rollout gate --admin (the flag server: its stage, and --apply)',
     expect(admin.calls.map((c) => [c.method, c.url, c.body, c.auth])).toEqual([
       ['GET', '/admin/state', undefined, 'Bearer t0k'],
       ['GET', '/bugs', undefined, 'Bearer t0k'],
-      ['POST', '/admin/flag', { on: false }, 'Bearer t0k'],
+      ['POST', '/admin/flag', expect.objectContaining({ on: false, source: 'gate' }), 'Bearer t0k'],
     ]);
+    // The audit trail learns why: the decision with the comparison that triggered it.
+    const body = admin.calls[2]!.body as { reason: string; evidence: { triggers: string[] } };
+    expect(body.reason).toMatch(/^token-rollout gate: roll back \(flag off\) at week1: /);
+    expect(body.evidence.triggers).toContain('error-rate');
     expect(x.captured.out).toMatch(/flag server: POST .*\/admin\/flag \{"on":false\}/);
     expect(x.captured.out).toMatch(/P1 bugs in the last 24 h: 0 \(not checked: no bug service at/);
   });
@@ -349,7 +353,7 @@ describe('token-rollout gate --admin (the flag server: its stage, and --apply)',
       ['GET', '/admin/state', undefined],
       ['GET', '/bugs', undefined],
       ['GET', '/admin/state', undefined],
-      ['POST', '/admin/stage', { stage: 'week2' }],
+      ['POST', '/admin/stage', expect.objectContaining({ stage: 'week2', source: 'gate' })],
     ]);
   });
 

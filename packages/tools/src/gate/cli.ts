@@ -1,7 +1,8 @@
 // `token-rollout gate`: reads events (file or collector), evaluates the gate, prints a table or JSON, and
 // optionally applies the decision to the local flag server or LaunchDarkly; `--watch` repeats it at the
 // stage's monitoring interval. Every effect (output, env, network, clock, sleep) comes in through `io`.
-import { type ApplyResult, applyToFlagServer } from './admin.js';
+import { gateAuditFields, gateEvidence, gateReason, launchDarklyAuditBody } from '../audit/gate.js';
+import { type AdminTarget, type ApplyResult, applyToFlagServer } from './admin.js';
 import { runCheck } from './check.js';
 import { type CliOptions, parseCli, USAGE } from './cli-args.js';
 import { GateInputError } from './events.js';
@@ -43,8 +44,10 @@ async function planLaunchDarkly(
   report: GateReport,
   target: LaunchDarklyTarget & { send: boolean },
   io: GateIo,
+  audit: AdminTarget | null,
 ): Promise<{ actions: LaunchDarklyAction[]; notes: string[] }> {
-  const comment = `token-rollout gate: ${report.decision.kind} at ${report.stage}: ${report.decision.reasons[0] ?? ''}`;
+  // The same reason the local audit trail keeps: LaunchDarkly's own audit log shows it as the comment.
+  const comment = gateReason(report);
   const token = io.env.LD_API_TOKEN;
   const planned: PlannedRequest[] = [];
   const notes: string[] = [];
@@ -63,6 +66,7 @@ async function planLaunchDarkly(
     if (target.send && token) {
       await sendRequest(p.request, token, io.fetch);
       sent = true;
+      if (audit) await recordLaunchDarklyPatch(audit, p.request, report, io, notes);
     }
     actions.push({
       purpose: p.purpose,
@@ -72,6 +76,34 @@ async function planLaunchDarkly(
     });
   }
   return { actions, notes };
+}
+
+/**
+ * Reports a sent LaunchDarkly patch to the local audit trail (POST {admin}/admin/audit), so the trail
+ * has every change whichever flag source made it. A failure is a note, not a failed check: the patch
+ * itself went through.
+ */
+async function recordLaunchDarklyPatch(
+  admin: AdminTarget,
+  request: PlannedRequest['request'],
+  report: GateReport,
+  io: GateIo,
+  notes: string[],
+): Promise<void> {
+  const url = `${admin.url.replace(/\/+$/, '')}/admin/audit`;
+  try {
+    const response = await io.fetch(url, {
+      method: 'POST',
+      headers: {
+        'Content-Type': 'application/json',
+        ...(admin.token ? { Authorization: `Bearer ${admin.token}` } : {}),
+      },
+      body: JSON.stringify(launchDarklyAuditBody(request, gateEvidence(report))),
+    });
+    if (!response.ok) notes.push(`audit trail: ${url} answered ${response.status}`);
+  } catch (error) {
+    notes.push(`audit trail: ${url} failed: ${(error as Error).message}`);
+  }
 }
 
 /** Interval before the first report is known (the plan's most frequent one, week 1's 15 minutes). */
@@ -98,8 +130,15 @@ export async function runGateCli(argv: string[], io: GateIo): Promise<number> {
     try {
       report = await runCheck(options, io);
       if (options.admin?.apply)
-        applied = await applyToFlagServer(report.decision, report.stage, options.admin, io.fetch);
-      if (options.launchdarkly) launchdarkly = await planLaunchDarkly(report, options.launchdarkly, io);
+        applied = await applyToFlagServer(
+          report.decision,
+          report.stage,
+          options.admin,
+          io.fetch,
+          gateAuditFields(report),
+        );
+      if (options.launchdarkly)
+        launchdarkly = await planLaunchDarkly(report, options.launchdarkly, io, options.admin ?? null);
     } catch (error) {
       const input = error instanceof GateInputError;
       io.stderr(`token-rollout gate: ${(error as Error).message}\n`);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { advanceRequest, stageOfValue, stagesOfValue, turnOffRequests, withStage } from './launchdarkly.js';
+import { advanceRequest, turnOffRequests } from './launchdarkly.js';
 
 const target = {
   projectKey: 'web',
@@ -26,17 +26,32 @@ describe('LaunchDarkly requests', () => {
     });
   });
 
-  it('sets the stage inside the seed wrapper, or at the top of a bare config', () => {
-    const seed = { 'design-tokens-v2': { week1: { percentage: 5 }, week2: { percentage: 25 } } };
-    expect(withStage(seed, 'week2')).toEqual({
-      'design-tokens-v2': { ...seed['design-tokens-v2'], stage: 'week2' },
-    });
-    expect(withStage({ week1: { percentage: 5 } }, 'week1')).toEqual({
-      week1: { percentage: 5 },
-      stage: 'week1',
-    });
-    expect(stagesOfValue(seed)).toEqual(['week1', 'week2']);
-    expect(stageOfValue({ stage: 'week3' })).toBe('week3');
+  it('advances every config form the SDK accepts, the "stages" form included, keeping its form', () => {
+    const stages = {
+      week1: { percentage: 5, regions: ['AU'] },
+      week2: { percentage: 25, regions: ['AU', 'CA'] },
+    };
+    const forms: Record<string, unknown> = {
+      seed: { 'design-tokens-v2': { stage: 'week1', ...stages } },
+      bare: { stage: 'week1', ...stages },
+      stages: { stage: 'week1', stages },
+    };
+    for (const [form, value] of Object.entries(forms)) {
+      const flag = {
+        variations: [
+          { _id: 'off', value: null },
+          { _id: 'on', value },
+        ],
+        environments: { production: { fallthrough: { variation: 1 } } },
+      };
+      const planned = advanceRequest(target, 'week1', null, flag, 'c');
+      if ('error' in planned) throw new Error(`${form}: ${planned.error}`);
+      const body = planned.request.body as { instructions: { value: unknown }[] };
+      const next = body.instructions[0]!.value as Record<string, unknown>;
+      const inner = (form === 'seed' ? next['design-tokens-v2'] : next) as Record<string, unknown>;
+      expect(inner.stage, form).toBe('week2');
+      if (form === 'stages') expect(Object.keys(inner).sort(), form).toEqual(['stage', 'stages']);
+    }
   });
 
   it('without the flag at hand, prints the advance with a placeholder and says how to resolve it', () => {

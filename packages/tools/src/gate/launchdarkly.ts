@@ -9,7 +9,7 @@
 //                which LaunchDarkly applies in every environment that serves that variation: the output says so.
 // Requests are printed with a placeholder Authorization header; the token (env LD_API_TOKEN) is only added
 // when sending, so it never reaches the output.
-import { FLAG_KEY } from 'token-rollout/core';
+import { explicitStage, isRecord, stageNames, withStage } from 'token-rollout/core';
 import type { GateDecision } from './report.js';
 
 /** Where the flag lives in LaunchDarkly. */
@@ -94,39 +94,9 @@ interface Variation {
   value: unknown;
 }
 
+/** A JSON object, or null: the flag's REST shape is read defensively, field by field. */
 function record(value: unknown): Record<string, unknown> | null {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : null;
-}
-
-/** The config object inside a variation value: the seed's `{"design-tokens-v2": {...}}` or the bare object. */
-function configOf(value: unknown): Record<string, unknown> | null {
-  const outer = record(value);
-  if (!outer) return null;
-  return record(outer[FLAG_KEY]) ?? outer;
-}
-
-/** The explicit active stage of a variation value, if it names one. */
-export function stageOfValue(value: unknown): string | null {
-  const stage = configOf(value)?.stage;
-  return typeof stage === 'string' ? stage : null;
-}
-
-/** The stage names of a config value, in the order they were written (objects with a `percentage`). */
-export function stagesOfValue(value: unknown): string[] {
-  const config = configOf(value);
-  if (!config) return [];
-  return Object.entries(config)
-    .filter(([, v]) => record(v)?.percentage !== undefined)
-    .map(([k]) => k);
-}
-
-/** The value with its active stage set to `stage`, keeping the seed's wrapping when present. */
-export function withStage(value: unknown, stage: string): unknown {
-  const outer = record(value) ?? {};
-  const inner = record(outer[FLAG_KEY]);
-  return inner ? { ...outer, [FLAG_KEY]: { ...inner, stage } } : { ...outer, stage };
+  return isRecord(value) ? value : null;
 }
 
 /** Reads variations and the environment's fallthrough variation index from a GET flag response. */
@@ -179,12 +149,14 @@ export function advanceRequest(
   const current = served === null ? undefined : variations[served];
   if (!current)
     return { error: `the flag's ${target.environmentKey} fallthrough does not serve a single variation` };
-  const order = stagesOfValue(current.value);
-  const at = order.indexOf(stageOfValue(current.value) ?? currentStage);
+  // The stage list and the edit come from the SDK's config model, so every form it accepts (the seed's
+  // wrapper, the bare object, stages under "stages") is read and written back the same way.
+  const order = stageNames(current.value);
+  const at = order.indexOf(explicitStage(current.value) ?? currentStage);
   const next = at >= 0 ? (order[at + 1] ?? null) : fallbackNext;
   if (next === null)
     return { error: `${currentStage} is the last stage in the flag's value: nothing to advance` };
-  const dedicated = variations.find((v) => stageOfValue(v.value) === next);
+  const dedicated = variations.find((v) => explicitStage(v.value) === next);
   if (dedicated) {
     return {
       request: patch(
@@ -196,11 +168,17 @@ export function advanceRequest(
       purpose: `advance to ${next}: serve the variation for ${next}`,
     };
   }
+  const edited = withStage(current.value, next);
+  if (!edited.ok) {
+    return {
+      error: `the served variation's value cannot take stage ${next}: ${edited.error.path}: ${edited.error.message}`,
+    };
+  }
   return {
     request: patch(
       target,
       target.flagKey,
-      [{ kind: 'updateVariation', variationId: current.id, value: withStage(current.value, next) }],
+      [{ kind: 'updateVariation', variationId: current.id, value: edited.value }],
       comment,
     ),
     purpose: `advance to ${next}: set "stage" in the served variation's value`,
