@@ -6,6 +6,7 @@
 // naive fixed-threshold check that Argo Rollouts / Flagger-style analysis amounts to: a one-sided z-test
 // at alpha 0.05 at every look. Running moments cannot be capped (a cap needs every value), so this
 // path is uncapped; the event-level scenarios (scenarios.ts) run the whole pipeline, capping included.
+
 import type { MetricEvent } from 'token-rollout/core';
 import type { StageAggregate } from '../../packages/tools/src/gate/aggregate.js';
 import { decideStage, type GateOptions } from '../../packages/tools/src/gate/evaluate.js';
@@ -16,6 +17,7 @@ import { addPair, emptyRatioMoments, type RatioMoments } from '../../packages/to
 import { pooled } from '../../packages/tools/src/gate/stats/stratify.js';
 import { addValue, emptyMoments, type Moments } from '../../packages/tools/src/gate/stats/summary.js';
 import { METRIC_RULES, PAGE_METRICS, type PageMetric } from '../../packages/tools/src/gate/thresholds.js';
+import { quantile } from '../../src/quantile.js';
 import type { Random } from '../random.js';
 import { eventFor, type UserContext } from './event-builder.js';
 
@@ -315,10 +317,7 @@ export interface SimulationSummary {
 
 /** The median of a list, or null when empty. */
 export function median(values: number[]): number | null {
-  if (values.length === 0) return null;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = Math.floor(sorted.length / 2);
-  return sorted.length % 2 === 1 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
+  return values.length === 0 ? null : quantile(values, 0.5);
 }
 
 /** Runs `stages` independent stages of a scenario and summarises rollback rates and users needed. */

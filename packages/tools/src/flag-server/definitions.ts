@@ -2,6 +2,7 @@
 // source reads; the REST API wraps the same fields per environment): one flag per `*.json` file.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { isRecord } from 'token-rollout/core';
 
 /** The subset of LaunchDarkly's flag model this server reads or changes; other fields pass through. */
 export interface FlagDefinition {
@@ -27,10 +28,6 @@ export class FlagDefinitionError extends Error {
     super(`${file}: ${path}: ${message}`);
     this.name = 'FlagDefinitionError';
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** Checks one parsed flag object; throws a FlagDefinitionError naming `file` and the field. */

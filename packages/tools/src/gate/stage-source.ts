@@ -3,7 +3,7 @@
 // latest client timestamp": one future-dated week-1 event would make the gate judge week 1 while week 2
 // is live. With no flag source and no --stage, the stage with the latest data by server time is used and
 // the report says so.
-import { activeStage, parseRolloutConfig } from 'token-rollout/core';
+import { activeStage, isRecord, parseRolloutConfig } from 'token-rollout/core';
 import { type AdminTarget, readFlagServerState } from './admin.js';
 import { getFlagRequest, type LaunchDarklyTarget, sendRequest } from './launchdarkly.js';
 import type { StageSource } from './report.js';
@@ -18,9 +18,7 @@ export interface JudgedStage {
 }
 
 function record(value: unknown): Record<string, unknown> | null {
-  return typeof value === 'object' && value !== null && !Array.isArray(value)
-    ? (value as Record<string, unknown>)
-    : null;
+  return isRecord(value) ? value : null;
 }
 
 /** The current stage of the flag server at `target`. */
