@@ -36,7 +36,7 @@ test('the collector accepts and aggregates every event the page sends on pagehid
   await page.goto(`${server.url}/mon/page.html?${query}`);
   await page.waitForFunction(() => 'mon' in window);
   await page.evaluate(async () => {
-    const { rollout } = (
+    const { rollout, plugin } = (
       window as unknown as {
         mon: {
           rollout: {
@@ -44,10 +44,12 @@ test('the collector accepts and aggregates every event the page sends on pagehid
             setTheme(t: string): Promise<number>;
             trackConversion(n: string): void;
           };
+          plugin: { ready: Promise<unknown> };
         };
       }
     ).mon;
     await rollout.ready;
+    await plugin.ready; // monitoring runs after the load event
     await rollout.setTheme('dark');
     rollout.trackConversion('signup');
   });
@@ -66,7 +68,7 @@ test('the collector accepts and aggregates every event the page sends on pagehid
   }
   // Nothing the page sent was refused, and the aggregates see this session on the v2 arm.
   expect(server.events).toEqual([]); // the fixture's own /collect got nothing: all went to the collector
-  const summary = collector.aggregates({ arm: 'v2', stage: 'go' });
+  const summary = await collector.aggregates({ arm: 'v2', stage: 'go' });
   expect(summary.rates.find((r) => r.arm === 'v2')).toMatchObject({ pageViews: 1, conversions: 1 });
   expect(summary.metrics.find((m) => m.metric === 'theme-switch')).toMatchObject({ count: 1 });
 });

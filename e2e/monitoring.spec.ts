@@ -1,5 +1,7 @@
 // Monitoring in Chromium: beacons on pagehide, the local guard's budgets tripping (or not) and the
-// fallback surviving the next load. Pages run the real runtime (createTokenRollout) with the plugin.
+// fallback surviving the next load. Pages run the real runtime (createTokenRollout) with the plugin, wired
+// as the quick start does: monitoring's measuring part loads as its own chunk after the `load` event, and
+// the CSS budget reads the rollout's manifest.
 import { expect, type Page, test } from '@playwright/test';
 import { GUARD_HISTORY_KEY } from '../src/guard/history.js';
 import { MEMORY_BASELINE_KEY } from '../src/guard/memory-baseline.js';
@@ -30,10 +32,25 @@ function url(user: string, query: Record<string, string> = {}): string {
   return `${server.url}/mon/page.html?${new URLSearchParams({ user, ...query })}`;
 }
 
+/** Waits for the rollout's first settled decision and for monitoring to run (after `load`). */
 async function ready(page: Page): Promise<Json> {
   await page.waitForFunction(() => 'mon' in window);
-  return page.evaluate(
-    () => (window as unknown as { mon: { rollout: { ready: Promise<Json> } } }).mon.rollout.ready,
+  return page.evaluate(async () => {
+    const { mon } = window as unknown as {
+      mon: { rollout: { ready: Promise<Json> }; plugin: { ready: Promise<unknown> } };
+    };
+    const state = await mon.rollout.ready;
+    await mon.plugin.ready;
+    return state;
+  });
+}
+
+/** The monitoring plugin's status(). */
+async function monitoringStatus(page: Page): Promise<Json & { unchecked: Record<string, string> }> {
+  return page.evaluate(() =>
+    (
+      window as unknown as { mon: { plugin: { status(): Json & { unchecked: Record<string, string> } } } }
+    ).mon.plugin.status(),
   );
 }
 
@@ -282,6 +299,7 @@ test('v2 CSS over the size budget sends back the largest families only, and the 
   page,
 }) => {
   const user = 'css-user';
+  // Wired as the quick start does: monitoring gets no `manifest`, it reads the rollout's (issue 17, item 5).
   // The v2 build is ~26.7 KB; with a 24 000-byte budget the two largest families (feedback, buttons) go.
   await page.goto(url(user, { budgets: JSON.stringify({ cssBytes: { limit: 24_000 } }) }));
   await ready(page);
@@ -294,6 +312,7 @@ test('v2 CSS over the size budget sends back the largest families only, and the 
     ['buttons', 'local-fallback', 'budget:css-bytes'],
     ['feedback', 'local-fallback', 'budget:css-bytes'],
   ]);
+  expect((await monitoringStatus(page)).unchecked.cssBytes).toBeUndefined();
   const events = await leaveAndCollect(page, user, 'fallback');
   expect(events.find((e) => e.name === 'fallback')?.detail).toMatch(
     /^css-bytes: v2 token CSS is \d+ bytes, over the 24000-byte budget$/,
@@ -351,4 +370,88 @@ test('memory well over the v1 baseline recorded on earlier v1 pages trips the me
   expect(fallback?.detail).toMatch(
     /^memory: the last 3 samples were all over \+20 % .*over the v1 baseline$/,
   );
+});
+
+test('monitoring loads after the load event, as its own chunk; TTFB, FCP and LCP still arrive with the page’s figures', async ({
+  page,
+}) => {
+  const user = 'lazy-vitals';
+  await page.goto(url(user));
+  await ready(page);
+  const seen = await page.evaluate(() => {
+    const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
+    const chunks = performance
+      .getEntriesByType('resource')
+      .filter((e) => /\/mon\/run-[^/]+\.js$/.test(e.name))
+      .map((e) => e.startTime);
+    const fcp = performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1;
+    return {
+      loadEventStart: nav.loadEventStart,
+      loadAt: performance.timeOrigin + nav.loadEventStart,
+      chunks,
+      fcp,
+    };
+  });
+  // One request for the measuring part, and only once the page had loaded.
+  expect(seen.chunks).toHaveLength(1);
+  expect(seen.chunks[0]).toBeGreaterThanOrEqual(seen.loadEventStart);
+  expect((await monitoringStatus(page)).started).toBe(true);
+  // LCP is final when the page is hidden: leaving it reports LCP, and the beacon carries it.
+  const events = await leaveAndCollect(page, user, 'lcp');
+  const one = (name: MetricEvent['name']) => events.find((e) => e.name === name);
+  for (const name of ['ttfb', 'fcp', 'lcp'] as const) expect(one(name), name).toBeDefined();
+  // web-vitals read the buffered entries: the FCP sent is the browser's own first-contentful-paint.
+  expect(Math.abs(Number(one('fcp')?.value) - seen.fcp)).toBeLessThan(1);
+  expect(Number(one('lcp')?.value)).toBeGreaterThanOrEqual(Number(one('fcp')?.value));
+  // The page view is stamped when the plugin started (before load), not when its chunk arrived.
+  expect(one('page-view')?.ts).toBeLessThanOrEqual(seen.loadAt);
+});
+
+test('errors thrown before the load event still count: the error budget trips once monitoring has loaded', async ({
+  page,
+}) => {
+  const user = 'early-errors';
+  // Slow token files hold the load event back, so the three errors surely come before it.
+  server.delays.set('/dist/tokens/', 800);
+  await page.goto(url(user, { throwEarly: '3' }));
+  const thrown = await page.evaluate(() => (window as unknown as { mon: { thrown: unknown[] } }).mon.thrown);
+  expect(thrown).toEqual(Array(3).fill({ readyState: 'interactive', started: false }));
+  await ready(page);
+  await expect.poll(async () => (await state(page)).arm).toBe('v1');
+  expect((await state(page)).families.cards).toMatchObject({
+    reason: 'local-fallback',
+    detail: 'budget:js-error',
+  });
+  const events = await leaveAndCollect(page, user, 'fallback');
+  expect(events.filter((e) => e.name === 'js-error').map((e) => e.detail)).toEqual([
+    'Error: early 1',
+    'Error: early 2',
+    'Error: early 3',
+  ]);
+  expect(events.find((e) => e.name === 'fallback')).toMatchObject({ value: 'budget:js-error', arm: 'v2' });
+});
+
+test('a budget that cannot be checked says so in status() and once in the console', async ({ page }) => {
+  const user = 'no-manifest';
+  const warnings: string[] = [];
+  page.on('console', (message) => {
+    if (message.type() === 'warning' && message.text().startsWith('token-rollout monitoring:')) {
+      warnings.push(message.text());
+    }
+  });
+  await page.goto(url(user, { manifest: '/dist/tokens/missing-manifest.json' }));
+  await ready(page);
+  await page.evaluate(async () => {
+    const { rollout } = (window as unknown as { mon: { rollout: { setTheme(t: string): Promise<number> } } })
+      .mon;
+    await rollout.setTheme('dark'); // more states: still one console line
+    await rollout.setTheme('light');
+  });
+  const { unchecked } = await monitoringStatus(page);
+  expect(unchecked).toEqual({
+    cssBytes: expect.stringMatching(/^token manifest .*missing-manifest\.json could not be loaded: HTTP 404/),
+  });
+  expect(warnings).toEqual([
+    `token-rollout monitoring: the cssBytes budget is not checked on this page: ${unchecked.cssBytes}`,
+  ]);
 });

@@ -1,6 +1,8 @@
 // token-rollout: the browser SDK. Pure decision core (config, assign, guard rules) and browser effects
 // (rollout: CSS, theme, storage; monitoring: web-vitals, reporters). Never imports Node code.
 // LaunchDarkly's wrapper lives in `token-rollout/launchdarkly`, React in `token-rollout/react`.
+// `monitoring`, `beaconReporter` and `launchDarklyReporter` here load their code in a separate chunk after
+// the page's `load` event; `token-rollout/monitoring` has the same three started with the page.
 export type { ManifestFile, TokenManifest } from '../tokens/manifest.js';
 export { bucketOf, inRollout } from './assign/bucket.js';
 export { resolveAssignment } from './assign/resolve.js';
@@ -29,20 +31,18 @@ export {
   type ValidationMode,
   validateEvent,
 } from './metrics/validate.js';
-export {
-  type MonitoringOptions,
-  type MonitoringPlugin,
-  type MonitoringStatus,
-  monitoring,
-} from './monitoring/index.js';
-export type { MonitorState, MonitorTarget } from './monitoring/target.js';
-export {
-  type BeaconReporter,
-  type BeaconReporterOptions,
-  type BeaconStats,
-  beaconReporter,
-} from './report/beacon.js';
-export { type LaunchDarklyTrack, launchDarklyReporter, metricKeyOf } from './report/launchdarkly.js';
+export { monitoring } from './monitoring/lazy.js';
+export { beaconReporter, launchDarklyReporter } from './monitoring/lazy-reporters.js';
+export type { ManifestOutcome, MonitorContext, MonitorState, MonitorTarget } from './monitoring/target.js';
+export type {
+  BudgetName,
+  MonitoringOptions,
+  MonitoringPlugin,
+  MonitoringStatus,
+} from './monitoring/types.js';
+export type { PluginContext } from './plugin-context.js';
+export type { BeaconReporter, BeaconReporterOptions, BeaconStats } from './report/beacon.js';
+export { type LaunchDarklyTrack, metricKeyOf } from './report/launchdarkly.js';
 export type { Reporter } from './report/reporter.js';
 export {
   createTokenRollout,

@@ -7,8 +7,9 @@ import type { Assignment } from './assign/types.js';
 import { createSheetLoader } from './css/loader.js';
 import type { ManifestFetch } from './css/manifest.js';
 import { originOf } from './css/origin.js';
-import { FAMILIES, type Family } from './families.js';
+import type { Family } from './families.js';
 import type { FlagSource } from './flags/source.js';
+import { type PluginContext, pluginContext } from './plugin-context.js';
 import { createRolloutApi } from './runtime/api.js';
 import { createCssReconciler } from './runtime/css.js';
 import { followFlags, identify } from './runtime/flags.js';
@@ -23,8 +24,11 @@ import type { KeyValueStorage } from './storage/storage.js';
 import { systemPrefersDark } from './theme/system.js';
 import type { ThemePreference } from './theme/types.js';
 
-/** A plugin (e.g. monitoring) gets the rollout once after creation; its cleanup runs in `destroy()`. */
-export type RolloutPlugin = (rollout: TokenRollout) => (() => void) | undefined;
+/**
+ * A plugin (e.g. monitoring) gets the rollout once after creation, with its window, storage and manifest
+ * (src/plugin-context.ts); its cleanup runs in `destroy()`.
+ */
+export type RolloutPlugin = (rollout: TokenRollout, context: PluginContext) => (() => void) | undefined;
 
 /** Options of `createTokenRollout`. Only `flags`, `user` and `manifest` are required. */
 export interface TokenRolloutOptions {
@@ -34,7 +38,11 @@ export interface TokenRolloutOptions {
   manifest: TokenManifest | string;
   /** URL prefix the manifest's file paths resolve against (default: the manifest URL, else the page). */
   tokenBase?: string;
-  /** The component families this page uses (default: all); `use()` adds more at run time. */
+  /**
+   * The component families this page uses; `use()` (and `useTokens(family)`) adds more at run time. Default:
+   * the families its components register, and every family until one does. Declare them (and the same list
+   * in the boot snippet's `families`) so that a returning user's page loads v1 only for a family on v1.
+   */
   families?: readonly Family[];
   /** Default: `window.localStorage`, guarded so that a throwing storage never breaks the page. */
   storage?: KeyValueStorage;
@@ -168,12 +176,13 @@ function readiness(flags: FlagSource, manifestReady: Promise<void>, loop: Loop) 
 function startPlugins(
   plugins: readonly RolloutPlugin[],
   rollout: TokenRollout,
+  context: PluginContext,
   cleanups: Array<() => void>,
   loop: Loop,
 ) {
   for (const plugin of plugins) {
     try {
-      const cleanup = plugin(rollout);
+      const cleanup = plugin(rollout, context);
       if (cleanup) cleanups.push(cleanup);
     } catch (error) {
       void loop.dispatch({ type: 'error', message: `plugin failed to start: ${errorText(error)}` });
@@ -204,7 +213,7 @@ export function createTokenRollout(options: TokenRolloutOptions): TokenRollout {
   const loop = createLoop(
     initialState({
       user: options.user,
-      families: options.families ?? FAMILIES,
+      families: options.families,
       stored: readStoredRecords(storage),
       systemDark: systemPrefersDark(win),
       snapshot: flags.current(),
@@ -250,7 +259,8 @@ export function createTokenRollout(options: TokenRolloutOptions): TokenRollout {
       flags.close();
     },
   });
-  startPlugins(options.plugins ?? [], rollout, cleanups, loop);
+  const context = pluginContext(win, storage, manifestKnown, loop.state);
+  startPlugins(options.plugins ?? [], rollout, context, cleanups, loop);
   void loop.dispatch({ type: 'started' });
   return rollout;
 }

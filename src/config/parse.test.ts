@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SEED_CONFIG_EXTENDED, SEED_FLAG, SEED_STAGE_DATES } from '../../test-support/seed-config.js';
 import { FAMILIES } from '../families.js';
-import { parseRolloutConfig, parseRolloutConfigForRuntime } from './parse.js';
+import { parseRolloutConfig } from './parse.js';
 import type { ConfigIssue, ParseResult, RolloutConfig } from './types.js';
 
 function ok(result: ParseResult): RolloutConfig {
@@ -336,33 +336,5 @@ describe('parseRolloutConfig never throws', () => {
     const result = parseRolloutConfig(hostile);
     expect(result.ok).toBe(false);
     expect(errors(result)[0]?.message).toMatch(/boom/);
-  });
-});
-
-describe('parseRolloutConfigForRuntime (the browser runtime: no warnings)', () => {
-  const shrinking = {
-    stage: 'b',
-    a: { percentage: 50, regions: ['all'], startsAt: '2026-03-01' },
-    b: { percentage: 10, regions: ['AU'], components: ['buttons'], startsAt: '2026-02-01' },
-  };
-  it.each([
-    ['the seed', SEED_FLAG],
-    ['the extended seed', SEED_CONFIG_EXTENDED],
-    ['shrinking stages', shrinking],
-    ['an invalid config', { week1: { percentage: '5%', regions: ['UK'] } }],
-    ['the off variation', null],
-  ])('gives the same config or errors as parseRolloutConfig (%s)', (_what, json) => {
-    const full = parseRolloutConfig(json);
-    const runtime = parseRolloutConfigForRuntime(json);
-    expect(runtime.ok).toBe(full.ok);
-    if (full.ok && runtime.ok) expect(runtime.config).toEqual(full.config);
-    if (!full.ok && !runtime.ok) expect(runtime.errors).toEqual(full.errors);
-  });
-  it('leaves out the warnings', () => {
-    const warned = { week1: { percentage: 12.3456, regions: ['all', 'AU'], colour: 1 } };
-    expect(parseRolloutConfig(shrinking).warnings.length).toBeGreaterThan(0);
-    expect(parseRolloutConfig(warned).warnings).toHaveLength(3);
-    expect(parseRolloutConfigForRuntime(shrinking).warnings).toEqual([]);
-    expect(parseRolloutConfigForRuntime(warned).warnings).toEqual([]);
   });
 });

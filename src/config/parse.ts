@@ -1,5 +1,7 @@
 // parseRolloutConfig: the `design-tokens-v2` flag value (any JSON) -> a typed RolloutConfig, or every
-// problem found, each with its JSON path. It never throws.
+// problem found, each with its JSON path. It never throws. It runs where configs are written (the admin
+// API, the CLI, CI: token-rollout/core); the browser reads flags with the compact src/config/read.ts,
+// which accepts exactly the same configs (read.test.ts holds the two in agreement).
 //
 // Hand-written rather than a schema library, on figures (esbuild --minify, gzip -9, measured here):
 // classic zod is ~13 KB gzip, most of the SDK's whole 8 KB budget. valibot 1.5 (like zod/mini)
@@ -22,14 +24,13 @@ import { isRecord } from '../json.js';
 import { parseFamilies } from './components.js';
 import { parseStartsAt } from './date.js';
 import { parseMonitorEvery } from './interval.js';
+import { STAGE_KEYS, TOP_KEYS } from './keys.js';
 import { CONFIG_LINT, type ConfigLint } from './lint.js';
 import { childPath, type IssueSink, reject } from './path.js';
 import { ALL_REGIONS, parseRegions } from './regions.js';
 import type { ParseResult, RolloutConfig, Stage } from './types.js';
 import { configVersion } from './version.js';
 
-const TOP_KEYS = ['stage', 'salt', 'version', 'killed', 'families', 'enabled', 'stages'];
-const STAGE_KEYS = ['percentage', 'regions', 'components', 'startsAt', 'monitorEvery'];
 const STAGE = 'a stage such as {"percentage": 5, "regions": ["AU", "NZ"]}';
 
 /** Reads one stage; undefined after reporting its errors. */
@@ -183,20 +184,8 @@ function parse(json: unknown, lint: ConfigLint | undefined): ParseResult {
  * extended form. Returns the typed config, or every error with its JSON path; warnings either way. Never throws.
  */
 export function parseRolloutConfig(json: unknown): ParseResult {
-  return parseSafely(json, CONFIG_LINT);
-}
-
-/**
- * The same parse for the browser runtime, which never shows warnings: the same config or errors, with no
- * warnings computed, so the checks behind them (src/config/lint.ts) stay out of the SDK bundle.
- */
-export function parseRolloutConfigForRuntime(json: unknown): ParseResult {
-  return parseSafely(json, undefined);
-}
-
-function parseSafely(json: unknown, lint: ConfigLint | undefined): ParseResult {
   try {
-    return parse(json, lint);
+    return parse(json, CONFIG_LINT);
   } catch (error) {
     // Values from a flag service are plain JSON; an app may still hand us an object whose getters throw.
     const reason = error instanceof Error ? error.message : 'unreadable value';
@@ -207,3 +196,9 @@ function parseSafely(json: unknown, lint: ConfigLint | undefined): ParseResult {
     };
   }
 }
+
+/**
+ * The browser runtime's reader (src/config/read.ts), under the name the runtime imports: the same
+ * configs accepted, the same config returned, and for the rest only where the first problem is.
+ */
+export { readRolloutConfig as parseRolloutConfigForRuntime } from './read.js';

@@ -16,7 +16,7 @@ export function childPath(parent: string, key: string | number): string {
 export interface IssueSink {
   errors: ConfigIssue[];
   warnings: ConfigIssue[];
-  /** The warning checks; absent in the browser runtime, which never shows warnings. */
+  /** The warning checks; absent when only errors are wanted (the field parsers' tests). */
   lint?: ConfigLint;
 }
 

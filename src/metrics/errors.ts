@@ -12,15 +12,20 @@ export interface ErrorInfo {
  * Listens in the bubbling phase, so failed `<img>`/`<link>` loads (which do not bubble) are not counted.
  */
 export function observeErrors(target: EventTarget, onError: (info: ErrorInfo) => void): () => void {
-  const onErrorEvent = (event: Event) => onError({ kind: 'error', message: describeErrorEvent(event) });
-  const onRejection = (event: Event) =>
-    onError({ kind: 'unhandledrejection', message: describeThrown((event as { reason?: unknown }).reason) });
-  target.addEventListener('error', onErrorEvent);
-  target.addEventListener('unhandledrejection', onRejection);
+  const listener = (event: Event) => onError(errorInfoOf(event));
+  target.addEventListener('error', listener);
+  target.addEventListener('unhandledrejection', listener);
   return () => {
-    target.removeEventListener('error', onErrorEvent);
-    target.removeEventListener('unhandledrejection', onRejection);
+    target.removeEventListener('error', listener);
+    target.removeEventListener('unhandledrejection', listener);
   };
+}
+
+/** The ErrorInfo of an `error` or `unhandledrejection` event (also for events held until monitoring loads). */
+export function errorInfoOf(event: Event): ErrorInfo {
+  return event.type === 'unhandledrejection'
+    ? { kind: 'unhandledrejection', message: describeThrown((event as { reason?: unknown }).reason) }
+    : { kind: 'error', message: describeErrorEvent(event) };
 }
 
 function describeErrorEvent(event: Event): string {

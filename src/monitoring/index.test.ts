@@ -1,102 +1,23 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeVitals } from '../../test-support/fake-web-vitals.js';
 import type { Family } from '../families.js';
-import { FAMILIES } from '../families.js';
 import type { MetricEvent } from '../metrics/event.js';
 import { hashUserKey } from '../metrics/identity.js';
 import { validateEvent } from '../metrics/validate.js';
 import type { Reporter } from '../report/reporter.js';
 import type { RolloutPlugin } from '../rollout.js';
 import { createMemoryStorage } from '../storage/safe.js';
-import { type MonitoringTimers, type MonitoringWindow, monitoring } from './index.js';
-import type { FallbackScope, MonitorFamily, MonitorState, MonitorTarget } from './target.js';
+import { type MonitoringWindow, monitoring } from './index.js';
+import type { MonitorState } from './target.js';
+import { fakeRollout, fakeTimers, familiesWith } from './test-rollout.js';
 
-function familiesWith(v2: readonly Family[]): Record<Family, MonitorFamily> {
-  const out = {} as Record<Family, MonitorFamily>;
-  for (const f of FAMILIES) {
-    out[f] = v2.includes(f)
-      ? { version: 'v2', reason: 'in-rollout', loaded: true }
-      : { version: 'v1', reason: 'family-not-in-stage', loaded: true };
-  }
-  return out;
-}
-
-/** A rollout stand-in: state, listeners, and a fallback that moves families to v1 like the runtime does. */
-function fakeRollout(v2: readonly Family[] = ['buttons', 'cards'], initial: Partial<MonitorState> = {}) {
-  let state: MonitorState = {
-    ready: true,
-    stage: 'week1',
-    configVersion: 'c1',
-    assignment: 'treatment',
-    bucket: 0.01,
-    region: 'au',
-    pageFamilies: ['buttons', 'cards', 'forms'],
-    optedOut: false,
-    families: familiesWith(v2),
-    ...initial,
-  };
-  const listeners = new Set<(s: MonitorState) => void>();
-  const themeListeners = new Set<(ms: number) => void>();
-  const conversionListeners = new Set<(name: string, value?: number) => void>();
-  const fallbacks: Array<[FallbackScope, string]> = [];
-  const set = (next: Partial<MonitorState>) => {
-    state = { ...state, ...next };
-    for (const l of listeners) l(state);
-  };
-  const target: MonitorTarget = {
-    getState: () => state,
-    subscribe: (l) => {
-      listeners.add(l);
-      return () => listeners.delete(l);
-    },
-    onThemeSwitch: (l) => {
-      themeListeners.add(l);
-      return () => themeListeners.delete(l);
-    },
-    onConversion: (l) => {
-      conversionListeners.add(l);
-      return () => conversionListeners.delete(l);
-    },
-    fallback: (families, reason) => {
-      fallbacks.push([families, reason]);
-      set({ families: familiesWith([]) });
-    },
-  };
-  return {
-    target,
-    fallbacks,
-    set,
-    themeSwitch: (ms: number) => {
-      for (const l of themeListeners) l(ms);
-    },
-    convert: (name: string, value?: number) => {
-      for (const l of conversionListeners) l(name, value);
-    },
-    listenerCount: () => listeners.size + themeListeners.size + conversionListeners.size,
-  };
-}
-
-function fakeTimers() {
-  const live = new Map<number, () => void>();
-  let next = 1;
-  const add = (cb: () => void) => {
-    live.set(next, cb);
-    return next++;
-  };
-  const timers: MonitoringTimers = {
-    setTimeout: add,
-    setInterval: add,
-    clearTimeout: (h) => live.delete(h as number),
-    clearInterval: (h) => live.delete(h as number),
-  };
-  return {
-    timers,
-    live,
-    tick: () => {
-      for (const cb of [...live.values()]) cb();
-    },
-  };
-}
+// Pages here have no token manifest: the console line that says so is checked in unchecked.test.ts.
+beforeEach(() => {
+  vi.spyOn(console, 'warn').mockImplementation(() => {});
+});
+afterEach(() => {
+  vi.restoreAllMocks();
+});
 
 function setup(
   opts: { v2?: readonly Family[]; window?: MonitoringWindow; initial?: Partial<MonitorState> } = {},
@@ -325,7 +246,7 @@ describe('monitoring', () => {
       file: `v2/${family}.css`,
       bytes,
       gzipBytes: 1,
-      integrity: 'sha384-x',
+      integrity: `sha384-${'A'.repeat(64)}`,
     });
     const manifest = {
       schema: 1,

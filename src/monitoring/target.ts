@@ -1,8 +1,10 @@
 // What monitoring needs from a rollout: a narrow structural view of `createTokenRollout`'s result
 // (src/rollout.ts, src/state.ts RolloutState), so the plugin can be tested with a plain object.
+import type { TokenManifest } from '../../tokens/manifest.js';
 import type { Reason, TokenVersion } from '../assign/types.js';
 import type { Family } from '../families.js';
 import type { Arm, AssignmentGroup } from '../metrics/event.js';
+import type { KeyValueStorage } from '../storage/storage.js';
 
 /** One family as monitoring reads it. */
 export interface MonitorFamily {
@@ -49,4 +51,19 @@ export interface MonitorTarget {
   onConversion(listener: (name: string, value?: number) => void): () => void;
   /** Returns families (or all) to v1 locally, persisted until the config version changes. */
   fallback(families: FallbackScope, reason: string): unknown;
+}
+
+/** The rollout's token manifest once it is known, or why there is none. */
+export type ManifestOutcome = { manifest: TokenManifest } | { manifest: null; error: string };
+
+/**
+ * What the rollout hands its plugins besides itself (src/plugin-context.ts), so monitoring measures the
+ * same page, keeps its records in the same storage and checks the CSS budget against the same manifest.
+ */
+export interface MonitorContext {
+  /** The rollout's window (a real `Window`: monitoring reads it as a MonitoringWindow). */
+  window?: EventTarget;
+  storage?: KeyValueStorage;
+  /** Settles once the rollout knows its manifest (loaded or failed); never rejects. */
+  manifest?: Promise<ManifestOutcome>;
 }

@@ -1,7 +1,7 @@
 // The monitoring plugin's public types: its options, its status and the window and timers it uses.
 import type { TokenManifest } from '../../tokens/manifest.js';
 import type { ManifestFetch } from '../css/manifest.js';
-import type { BudgetOverrides } from '../guard/budgets.js';
+import type { BudgetOverrides, Budgets } from '../guard/budgets.js';
 import type { Trip } from '../guard/guard.js';
 import type { MetricEvent } from '../metrics/event.js';
 import type { SessionCrypto } from '../metrics/identity.js';
@@ -9,7 +9,7 @@ import type { MemoryEnv, MemorySource } from '../metrics/memory.js';
 import type { WebVitalsApi } from '../metrics/web-vitals.js';
 import type { Reporter } from '../report/reporter.js';
 import type { KeyValueStorage } from '../storage/storage.js';
-import type { MonitorTarget } from './target.js';
+import type { MonitorContext, MonitorTarget } from './target.js';
 
 /** The window as monitoring uses it: events, crypto for ids, memory APIs, storage. */
 export interface MonitoringWindow extends EventTarget, MemoryEnv {
@@ -17,7 +17,14 @@ export interface MonitoringWindow extends EventTarget, MemoryEnv {
   localStorage?: KeyValueStorage;
   /** Used only to fetch the manifest when `manifest` is a URL. */
   fetch?: ManifestFetch;
+  /** Whether the page has loaded (the default import waits for `load` before it loads monitoring). */
+  document?: { readyState: string };
+  /** To tell whether the browser reports paint timing (the FCP budget needs it). */
+  PerformanceObserver?: { readonly supportedEntryTypes?: readonly string[] };
 }
+
+/** A local budget, by its name in the `budgets` option. */
+export type BudgetName = Exclude<keyof Budgets, 'windowMs'>;
 
 /** Timers, injectable so tests can run the clock by hand. */
 export interface MonitoringTimers {
@@ -37,7 +44,10 @@ export interface MonitoringOptions {
   salt?: string;
   /** Budget overrides over the plan's defaults (ARCHITECTURE.md "Budgets"); `false` turns the local guard off (measure only). */
   budgets?: BudgetOverrides | false;
-  /** The token manifest or its URL, for the CSS size budget (without it that budget is not checked). */
+  /**
+   * The token manifest or its URL, for the CSS size budget. Default: the manifest of the rollout the plugin
+   * is plugged into; without either, that budget is not checked (and `status().unchecked` says so).
+   */
   manifest?: TokenManifest | string;
   /** Memory sampling: first sample after `delayMs`, then every `intervalMs`; `false` turns it off. */
   memory?: { delayMs?: number; intervalMs?: number } | false;
@@ -66,10 +76,22 @@ export interface MonitoringStatus {
   trip?: Trip;
   /** What kept a part of monitoring from working (e.g. the manifest could not be loaded). */
   problems: string[];
+  /**
+   * False until monitoring runs: at once with `token-rollout/monitoring`, after the page's `load` event
+   * (when its chunk has loaded) with `monitoring` from `token-rollout`.
+   */
+  started: boolean;
+  /**
+   * The budgets this page does not check, each with why (e.g. `cssBytes: 'no token manifest: …'`). Each is
+   * also said once in the console, unless the app turned it off itself (`budgets`, `vitals`, `memory: false`).
+   */
+  unchecked: Partial<Record<BudgetName, string>>;
 }
 
 /** The plugin for `createTokenRollout({ plugins })`, with its status for debugging. */
 export interface MonitoringPlugin {
-  (rollout: MonitorTarget): () => void;
+  (rollout: MonitorTarget, context?: MonitorContext): () => void;
   status(): MonitoringStatus;
+  /** Settles once monitoring runs, or cannot (no window, destroyed first, its chunk failed to load). Never rejects. */
+  readonly ready: Promise<MonitoringStatus>;
 }

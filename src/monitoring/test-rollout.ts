@@ -1,0 +1,96 @@
+// Test helper: a rollout stand-in for monitoring's tests (state, listeners, fallback) and hand-run timers.
+import { FAMILIES, type Family } from '../families.js';
+import type { FallbackScope, MonitorFamily, MonitorState, MonitorTarget } from './target.js';
+import type { MonitoringTimers } from './types.js';
+
+/** Every family's state, with `v2` on v2 (in-rollout) and the rest on v1, all loaded. */
+export function familiesWith(v2: readonly Family[]): Record<Family, MonitorFamily> {
+  const out = {} as Record<Family, MonitorFamily>;
+  for (const f of FAMILIES) {
+    out[f] = v2.includes(f)
+      ? { version: 'v2', reason: 'in-rollout', loaded: true }
+      : { version: 'v1', reason: 'family-not-in-stage', loaded: true };
+  }
+  return out;
+}
+
+/** A rollout stand-in: state, listeners, and a fallback that moves families to v1 like the runtime does. */
+export function fakeRollout(
+  v2: readonly Family[] = ['buttons', 'cards'],
+  initial: Partial<MonitorState> = {},
+) {
+  let state: MonitorState = {
+    ready: true,
+    stage: 'week1',
+    configVersion: 'c1',
+    assignment: 'treatment',
+    bucket: 0.01,
+    region: 'au',
+    pageFamilies: ['buttons', 'cards', 'forms'],
+    optedOut: false,
+    families: familiesWith(v2),
+    ...initial,
+  };
+  const listeners = new Set<(s: MonitorState) => void>();
+  const themeListeners = new Set<(ms: number) => void>();
+  const conversionListeners = new Set<(name: string, value?: number) => void>();
+  const fallbacks: Array<[FallbackScope, string]> = [];
+  const set = (next: Partial<MonitorState>) => {
+    state = { ...state, ...next };
+    for (const l of listeners) l(state);
+  };
+  const target: MonitorTarget = {
+    getState: () => state,
+    subscribe: (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    onThemeSwitch: (l) => {
+      themeListeners.add(l);
+      return () => themeListeners.delete(l);
+    },
+    onConversion: (l) => {
+      conversionListeners.add(l);
+      return () => conversionListeners.delete(l);
+    },
+    fallback: (families, reason) => {
+      fallbacks.push([families, reason]);
+      set({ families: familiesWith([]) });
+    },
+  };
+  return {
+    target,
+    fallbacks,
+    set,
+    themeSwitch: (ms: number) => {
+      for (const l of themeListeners) l(ms);
+    },
+    convert: (name: string, value?: number) => {
+      for (const l of conversionListeners) l(name, value);
+    },
+    listenerCount: () => listeners.size + themeListeners.size + conversionListeners.size,
+  };
+}
+
+/** Timers run by hand: `tick()` fires every live one. */
+export function fakeTimers() {
+  const live = new Map<number, () => void>();
+  let next = 1;
+  const add = (cb: () => void) => {
+    live.set(next, cb);
+    return next++;
+  };
+  const timers: MonitoringTimers = {
+    setTimeout: add,
+    setInterval: add,
+    clearTimeout: (h) => live.delete(h as number),
+    clearInterval: (h) => live.delete(h as number),
+  };
+  return {
+    timers,
+    live,
+    tick: () => {
+      for (const cb of [...live.values()]) cb();
+    },
+  };
+}
