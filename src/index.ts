@@ -2,7 +2,9 @@
 // (rollout: CSS, theme, storage; monitoring: web-vitals, reporters). Never imports Node code.
 // LaunchDarkly's wrapper lives in `token-rollout/launchdarkly`, React in `token-rollout/react`.
 // `monitoring`, `beaconReporter` and `launchDarklyReporter` here load their code in a separate chunk after
-// the page's `load` event; `token-rollout/monitoring` has the same three started with the page.
+// the page's `load` event; `token-rollout/monitoring` has the same three started with the page, and the
+// guard's and reporters' pure parts (evaluateBudgets, hashUserKey, metricKeyOf): they stay out of the
+// code a page runs before first paint.
 export type { ManifestFile, TokenManifest } from '../tokens/manifest.js';
 export { bucketOf, inRollout } from './assign/bucket.js';
 export { resolveAssignment } from './assign/resolve.js';
@@ -14,8 +16,7 @@ export type { ConfigIssue, ParseResult, RegionRule, RolloutConfig, Stage } from 
 export { CRITICAL_FAMILIES, FAMILIES, type Family, FLAG_KEY, isFamily } from './families.js';
 export type { FlagSnapshot, FlagSource } from './flags/source.js';
 export { createStaticFlagSource, type StaticFlagSource } from './flags/static.js';
-export { type BudgetOverrides, type Budgets, DEFAULT_BUDGETS, resolveBudgets } from './guard/budgets.js';
-export { type BudgetVerdict, evaluateBudgets, type GuardSamples } from './guard/evaluate.js';
+export type { BudgetOverrides, Budgets } from './guard/budgets.js';
 export {
   type Arm,
   type AssignmentGroup,
@@ -23,7 +24,6 @@ export {
   type MetricEvent,
   type MetricName,
 } from './metrics/event.js';
-export { hashUserKey } from './metrics/identity.js';
 export {
   type EventCheck,
   type EventProblem,
@@ -42,7 +42,7 @@ export type {
 } from './monitoring/types.js';
 export type { PluginContext } from './plugin-context.js';
 export type { BeaconReporter, BeaconReporterOptions, BeaconStats } from './report/beacon.js';
-export { type LaunchDarklyTrack, metricKeyOf } from './report/launchdarkly.js';
+export type { LaunchDarklyTrack } from './report/launchdarkly.js';
 export type { Reporter } from './report/reporter.js';
 export {
   createTokenRollout,

@@ -7,12 +7,20 @@ import { startMonitoring } from './run.js';
 import type { MonitoringOptions, MonitoringPlugin } from './types.js';
 
 export {
+  type BudgetOverrides,
+  type Budgets,
+  DEFAULT_BUDGETS,
+  resolveBudgets,
+} from '../guard/budgets.js';
+export { type BudgetVerdict, evaluateBudgets, type GuardSamples } from '../guard/evaluate.js';
+export { hashUserKey } from '../metrics/identity.js';
+export {
   type BeaconReporter,
   type BeaconReporterOptions,
   type BeaconStats,
   beaconReporter,
 } from '../report/beacon.js';
-export { type LaunchDarklyTrack, launchDarklyReporter } from '../report/launchdarkly.js';
+export { type LaunchDarklyTrack, launchDarklyReporter, metricKeyOf } from '../report/launchdarkly.js';
 export type { Reporter } from '../report/reporter.js';
 export type { ManifestOutcome, MonitorContext, MonitorState, MonitorTarget } from './target.js';
 export type {
