@@ -1,12 +1,17 @@
-// The theme effect: the theme attribute (and the legacy class while v1 is applied) on <html>, and the
-// operating system's color scheme followed live.
-import { applyTheme } from '../theme/apply.js';
+// The theme effect: the theme attribute (and the legacy class while v1 is applied) on <html>, painted in
+// one frame with transitions held off (switchTheme), and the operating system's color scheme followed live.
+import { type SwitchWindow, switchTheme } from '../theme/apply.js';
 import { type MediaSource, watchSystemTheme } from '../theme/system.js';
 import type { Effect, Input } from './types.js';
 
-/** Carries out a `theme` effect on `root` (no-op writes are skipped by applyTheme). */
-export function applyThemeEffect(root: Element, effect: Extract<Effect, { type: 'theme' }>): void {
-  applyTheme(root, effect.theme, effect.legacy);
+/** Carries out a `theme` effect on `root` (a no-op change writes nothing). */
+export function applyThemeEffect(
+  win: SwitchWindow,
+  root: Element,
+  effect: Extract<Effect, { type: 'theme' }>,
+  nonce?: string,
+): void {
+  switchTheme(win, root, effect.theme, effect.legacy, nonce);
 }
 
 /** Reports each change of the system color scheme as an input; returns the stop function. */
