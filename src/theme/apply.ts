@@ -61,13 +61,18 @@ export function switchTheme(
   nonce?: string,
 ): void {
   if (!themeDiffers(root, theme, legacy)) return; // a no-op adds no sheet and forces no restyle
-  const doc = root.ownerDocument;
+  const doc = root.ownerDocument as Document | null | undefined;
+  // Without a document to style (server rendering, a bare test double), the attribute change is all.
+  if (!doc?.createElement || typeof win.requestAnimationFrame !== 'function') {
+    applyTheme(root, theme, legacy);
+    return;
+  }
   const style = doc.createElement('style');
   if (nonce) style.nonce = nonce; // a strict CSP: the nonce the SDK puts on its <link>s
   style.textContent = NO_TRANSITIONS_CSS;
   (doc.head ?? root).appendChild(style);
   applyTheme(root, theme, legacy);
   // Reading a computed property forces the restyle now, while transitions are off.
-  void win.getComputedStyle(doc.body ?? root).backgroundColor;
+  if (typeof win.getComputedStyle === 'function') void win.getComputedStyle(doc.body ?? root).backgroundColor;
   win.requestAnimationFrame(() => style.remove());
 }
