@@ -9,7 +9,6 @@ import {
   checkExposure,
   createStaticFiles,
   type Handler,
-  HelpRequested,
   type MemoryAsset,
   type Mount,
   memoryAsset,
@@ -22,7 +21,7 @@ import {
   servicesComposition,
   servicesOptionsOf,
   startToolsServer,
-  UsageError,
+  withUsage,
 } from 'token-rollout-tools';
 import type { TokenManifest } from '../tokens/manifest.js';
 import { buildDashboard } from './dashboard/build.js';
@@ -166,35 +165,24 @@ export function parseStartArgs(
 
 /** Runs the dev server until Ctrl-C (SIGINT/SIGTERM), then closes it gracefully. For `npm start`. */
 export async function runDevServer(argv: readonly string[]): Promise<number> {
-  let options: DevServerOptions;
-  try {
-    options = parseStartArgs(argv);
-  } catch (error) {
-    if (error instanceof HelpRequested) {
-      console.log(error.usage);
-      return 0;
-    }
-    if (error instanceof UsageError) {
-      console.error(error.message);
-      return 2;
-    }
-    throw error;
-  }
-  const server = await startDevServer(options);
-  console.log('token-rollout dev server');
-  console.log(`  demo       ${server.urls.demo}`);
-  console.log(`  dashboard  ${server.urls.dashboard}`);
-  console.log(`  flags      ${server.urls.flags}`);
-  console.log(`  collector  ${server.urls.collector}`);
-  console.log('Ctrl-C to stop.');
-  await new Promise<void>((done) => {
-    const stop = () => done();
-    process.once('SIGINT', stop);
-    process.once('SIGTERM', stop);
+  return withUsage(async () => {
+    const options: DevServerOptions = parseStartArgs(argv);
+    const server = await startDevServer(options);
+    console.log('token-rollout dev server');
+    console.log(`  demo       ${server.urls.demo}`);
+    console.log(`  dashboard  ${server.urls.dashboard}`);
+    console.log(`  flags      ${server.urls.flags}`);
+    console.log(`  collector  ${server.urls.collector}`);
+    console.log('Ctrl-C to stop.');
+    await new Promise<void>((done) => {
+      const stop = () => done();
+      process.once('SIGINT', stop);
+      process.once('SIGTERM', stop);
+    });
+    await server.close();
+    console.log('stopped.');
+    return 0;
   });
-  await server.close();
-  console.log('stopped.');
-  return 0;
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {

@@ -162,3 +162,23 @@ export function parseCommand<O extends Record<string, OptionSpec>>(
   }
   return parsed as ParsedOptions<O>;
 }
+
+/**
+ * Runs a command's body and turns the parser's outcomes into exit codes: `--help` prints the usage and
+ * gives 0, a usage error prints its message and gives 2; anything else is the body's own.
+ */
+export async function withUsage(body: () => Promise<number>): Promise<number> {
+  try {
+    return await body();
+  } catch (error) {
+    if (error instanceof HelpRequested) {
+      console.log(error.usage);
+      return 0;
+    }
+    if (error instanceof UsageError) {
+      console.error(error.message);
+      return 2;
+    }
+    throw error;
+  }
+}

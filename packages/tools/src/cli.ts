@@ -2,7 +2,7 @@
 // and turns `--help` into the usage on stdout (exit 0) and a bad option into its message (exit 2).
 import { readFile } from 'node:fs/promises';
 import { parseRolloutConfig } from 'token-rollout/core';
-import { type CommandSpec, HelpRequested, type OptionSpec, UsageError, usageOf } from './args.js';
+import { type CommandSpec, type OptionSpec, usageOf, withUsage } from './args.js';
 import { AUDIT_COMMAND, auditCli, type ReleaseIo } from './audit/cli.js';
 import { runBugCli } from './bugs/cli.js';
 import { COLLECTOR_COMMAND, collectorCli } from './collector/cli.js';
@@ -139,19 +139,7 @@ async function run(command: string | undefined, rest: string[]): Promise<number>
 
 async function main(argv: string[]): Promise<number> {
   const [command, ...rest] = argv;
-  try {
-    return await run(command, rest);
-  } catch (error) {
-    if (error instanceof HelpRequested) {
-      console.log(error.usage);
-      return 0;
-    }
-    if (error instanceof UsageError) {
-      console.error(error.message);
-      return 2;
-    }
-    throw error;
-  }
+  return withUsage(() => run(command, rest));
 }
 
 main(process.argv.slice(2)).then(
