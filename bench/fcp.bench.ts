@@ -8,6 +8,11 @@
 // Every measured load also records its waterfall (Navigation/Resource/Paint Timing, plus CDP for sockets
 // and bytes on the wire), and a few extra traced loads per variant give the main-thread time (CSS parse,
 // style, layout) before FCP: the `waterfall` key, which shows where FCP's time goes.
+// The server-decided variants (issue 17, item 6) render the page as token-rollout-tools' server decider
+// does for a first visit: the user's decision made on the server, the page's v2 token CSS inline, the boot
+// snippet told so, the SDK adopting it. `ssr-tokens` inlines the tokens only (the app's own stylesheet stays
+// a render-blocking link); `ssr-critical` inlines the app's CSS too, so the first paint needs no request
+// after the HTML; `v1-critical` is its fair baseline: the same page with the v1 monolith linked.
 
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -18,11 +23,14 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
+import { build } from 'esbuild';
 import { bundle } from '../e2e/support/bundle.js';
+import { createServerDecider, staticServerFlags } from '../packages/tools/src/ssr/index.js';
 import { chromiumLaunchOptions } from '../scripts/chromium.js';
 import { startStaticServer } from '../scripts/serve-static.js';
 import { FAMILIES } from '../src/families.js';
 import { renderGallery } from '../test-support/gallery/markup.js';
+import { SEED_CONFIG_EXTENDED } from '../test-support/seed-config.js';
 import type { TokenManifest } from '../tokens/manifest.js';
 import { quantile } from './quantile.js';
 import type { BenchContext } from './run.js';
@@ -42,9 +50,57 @@ const SLOW_4G = {
 };
 const CPU_RATE = 4;
 
-function page(links: string[], extraHead = ''): string {
+/** The gallery page with token `links`; `appCss` inlines the app's own stylesheet instead of linking it. */
+function page(links: string[], extraHead = '', appCss?: string): string {
   const css = links.map((href) => `<link rel="stylesheet" href="${href}">`).join('');
-  return `<!doctype html><html lang="en" data-theme="light" class="theme--light"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>FCP</title><link rel="stylesheet" href="/test-support/gallery/components.css">${css}${extraHead}</head><body><main id="gallery">${renderGallery(FAMILIES, 1)}</main></body></html>`;
+  const app =
+    appCss === undefined
+      ? '<link rel="stylesheet" href="/test-support/gallery/components.css">'
+      : `<style>${appCss}</style>`;
+  return `<!doctype html><html lang="en" data-theme="light" class="theme--light"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><title>FCP</title>${app}${css}${extraHead}</head><body><main id="gallery">${renderGallery(FAMILIES, 1)}</main></body></html>`;
+}
+
+/** Week 4 of the seed: every family on v2, as the v2 pages show. */
+const WEEK4 = { ...SEED_CONFIG_EXTENDED['design-tokens-v2'], stage: 'week4' };
+const BENCH_USER = { key: 'fcp-bench-user', region: 'AU' };
+
+/**
+ * The server-decided page's head and script: the decision for the bench user (the server decider, as an app
+ * server calls it), the boot snippet told the page is decided, the tags (v2 inline), and the SDK adopting
+ * the decision (bootstrap) with monitoring, as fcp-sdk.ts runs it.
+ */
+async function serverDecidedPage(boot: string): Promise<{ head: string; sdk: string }> {
+  const decider = createServerDecider({
+    manifest: JSON.parse(readFileSync(join(root, 'dist/tokens/manifest.json'), 'utf8')) as TokenManifest,
+    tokensDir: join(root, 'dist/tokens'),
+    tokenBase: '/dist/tokens/',
+    flags: staticServerFlags(WEEK4),
+  });
+  const decision = await decider.decide(BENCH_USER, { inlineV1: true });
+  if (decision.errors.length > 0) throw new Error(decision.errors.join('; '));
+  const bootTag = `<script data-families="${decision.families.join(',')}" data-decided="${decision.arm}">${boot}</script>`;
+  const contents = `import { createStaticFlagSource } from './src/flags/static.js';
+import { beaconReporter, createTokenRollout, monitoring } from './src/index.js';
+const rollout = createTokenRollout({
+  flags: createStaticFlagSource(${JSON.stringify(WEEK4)}),
+  user: ${JSON.stringify(BENCH_USER)},
+  manifest: '/dist/tokens/manifest.json',
+  families: ${JSON.stringify(decision.families)},
+  bootstrap: ${JSON.stringify(decision.bootstrap)},
+  plugins: [monitoring({ reporters: [beaconReporter({ url: '/collect' })] })],
+});
+void rollout.ready;`;
+  const out = await build({
+    stdin: { contents, resolveDir: root, loader: 'ts', sourcefile: 'fcp-ssr-sdk.ts' },
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    minify: true,
+    write: false,
+    logLevel: 'silent',
+  });
+  return { head: `${bootTag}${decision.head}`, sdk: out.outputFiles[0]?.text ?? '' };
 }
 
 /** What the page itself reports (Navigation, Resource and Paint Timing), in ms from navigation start. */
@@ -82,6 +138,8 @@ interface LoadWaterfall {
   /** FCP minus the last CSS end: style, layout and paint once every blocking sheet is in. */
   renderMs: number;
   renderBlockingRequests: number;
+  /** Requests (the document aside) started before first paint. */
+  requestsBeforeFcp: number;
   /** Sequential round trips on the critical path: HTML, then each wave of blocking CSS responses. */
   criticalRoundTrips: number;
   /** Distinct sockets (CDP connectionId) over every request of the page. */
@@ -94,7 +152,9 @@ interface LoadWaterfall {
 
 function waterfallOf(timing: PageTiming, net: Map<string, NetRequest>, url: string): LoadWaterfall {
   const blocking = timing.resources.filter((r) => r.renderBlocking);
-  const lastCss = Math.max(...blocking.map((r) => r.responseEnd));
+  // With every stylesheet inline (the server-decided page) the HTML is the last thing paint waits for.
+  const lastCss =
+    blocking.length > 0 ? Math.max(...blocking.map((r) => r.responseEnd)) : timing.html.responseEnd;
   const doc = net.get(url);
   const cdpEnds = blocking.map((r) => net.get(r.name)?.finishedAt ?? Number.NaN);
   // Responses closer together than half an RTT arrived in the same round trip; a larger gap means a
@@ -111,6 +171,7 @@ function waterfallOf(timing: PageTiming, net: Map<string, NetRequest>, url: stri
     fcpMs: timing.fcp,
     renderMs: timing.fcp - lastCss,
     renderBlockingRequests: blocking.length,
+    requestsBeforeFcp: timing.resources.filter((r) => r.startTime < timing.fcp).length,
     criticalRoundTrips: roundTrips,
     connections: new Set(requests.map((r) => r.connectionId).filter((id) => id !== undefined)).size,
     cssTransferBytes: css.reduce((sum, r) => sum + (r.encodedDataLength ?? 0), 0),
@@ -134,10 +195,16 @@ export default async function fcp(ctx: BenchContext) {
   const v2Links = [href('core', 'v2'), ...FAMILIES.map((f) => href(f, 'v2'))];
   const sdkJs = await bundle(join(root, 'bench/fixtures/fcp-sdk.ts'), { minify: true });
   const boot = readFileSync(bootPath, 'utf8');
+  const ssr = await serverDecidedPage(boot);
+  const appCss = readFileSync(join(root, 'test-support/gallery/components.css'), 'utf8');
+  const ssrScript = '<script type="module" src="/ssr-sdk.js"></script>';
   const pages: Record<string, string> = {
     '/v1.html': page(v1Links),
     '/v2.html': page(v2Links),
     '/v2-sdk.html': page(v2Links, `<script>${boot}</script><script type="module" src="/sdk.js"></script>`),
+    '/ssr-tokens.html': page([], `${ssr.head}${ssrScript}`),
+    '/ssr-critical.html': page([], `${ssr.head}${ssrScript}`, appCss),
+    '/v1-critical.html': page(v1Links, '', appCss),
   };
   const gz = new Map<string, Buffer>();
   /** The body of a path, gzipped as a CDN would (cached), or undefined for a 404. */
@@ -146,6 +213,7 @@ export default async function fcp(ctx: BenchContext) {
     const make = (): { type: string; raw: string | Buffer } | undefined => {
       if (html) return { type: 'text/html; charset=utf-8', raw: html };
       if (path === '/sdk.js') return { type: 'text/javascript', raw: sdkJs };
+      if (path === '/ssr-sdk.js') return { type: 'text/javascript', raw: ssr.sdk };
       if (path.endsWith('.css') && !path.includes('..') && existsSync(join(root, path)))
         return { type: 'text/css', raw: readFileSync(join(root, path)) };
       return undefined;
@@ -214,8 +282,10 @@ export default async function fcp(ctx: BenchContext) {
   const h2url = `https://127.0.0.1:${(h2server.address() as AddressInfo).port}`;
   const servers = { h1: h1.url, h2: h2url };
   const browser = await chromium.launch(chromiumLaunchOptions(['--ignore-certificate-errors']));
-  const variants = ['v1', 'v2', 'v2-sdk'] as const;
+  const variants = ['v1', 'v2', 'v2-sdk', 'ssr-tokens', 'ssr-critical', 'v1-critical'] as const;
   const samples: Record<string, number[]> = {};
+  /** What the last counted load of each variant requested before its first paint. */
+  const beforePaint: Record<string, string[]> = {};
   const waterfalls: Record<string, LoadWaterfall[]> = {};
   const cpu: Record<string, MainThreadTime[]> = {};
   for (const protocol of Object.keys(servers))
@@ -305,7 +375,10 @@ export default async function fcp(ctx: BenchContext) {
         if (dir) writeFileSync(join(dir, `fcp-${protocol}-${variant}-${Date.now()}.json`), buffer);
         traced = mainThreadBeforeFcp(buffer, waterfall.renderMs);
       }
-      return { fcp: timing.fcp, waterfall, cpu: traced };
+      const beforePaint = timing.resources
+        .filter((r) => r.startTime < timing.fcp)
+        .map((r) => `${new URL(r.name).pathname}${r.renderBlocking ? ' (render-blocking)' : ''}`);
+      return { fcp: timing.fcp, waterfall, cpu: traced, beforePaint };
     } finally {
       await context.close();
     }
@@ -332,6 +405,7 @@ export default async function fcp(ctx: BenchContext) {
         } else if (counted) {
           samples[key]?.push(load.fcp);
           waterfalls[key]?.push(load.waterfall);
+          beforePaint[key] = load.beforePaint;
         }
       }
     }
@@ -360,6 +434,36 @@ export default async function fcp(ctx: BenchContext) {
   };
   const http1 = per('h1');
   const http2 = per('h2');
+  /** The server-decided pages against the v1 page (as measured) and against v1 with the app CSS inline. */
+  const serverDecidedOf = (protocol: string) => {
+    const ssr = median(`${protocol}:ssr-critical`);
+    const before = (variant: string) =>
+      Math.round(
+        quantile(
+          (waterfalls[`${protocol}:${variant}`] ?? []).map((w) => w.requestsBeforeFcp),
+          0.5,
+        ),
+      );
+    return {
+      fcpMedianMs: ssr,
+      fcpP95Ms: p95(`${protocol}:ssr-critical`),
+      ratioToV1: Number((ssr / median(`${protocol}:v1`)).toFixed(3)),
+      ratioToV1SameAppCss: Number((ssr / median(`${protocol}:v1-critical`)).toFixed(3)),
+      requestsBeforeFirstPaint: before('ssr-critical'),
+      requestedBeforeFirstPaint: beforePaint[`${protocol}:ssr-critical`] ?? [],
+      renderBlockingRequests: Math.round(
+        quantile(
+          (waterfalls[`${protocol}:ssr-critical`] ?? []).map((w) => w.renderBlockingRequests),
+          0.5,
+        ),
+      ),
+      v1SameAppCssMedianMs: median(`${protocol}:v1-critical`),
+      v1SameAppCssRequestsBeforeFirstPaint: before('v1-critical'),
+      tokensOnlyInlineMedianMs: median(`${protocol}:ssr-tokens`),
+      tokensOnlyInlineRequestsBeforeFirstPaint: before('ssr-tokens'),
+    };
+  };
+  const serverDecided = { h1: serverDecidedOf('h1'), h2: serverDecidedOf('h2'), goalFcpMs: 1000 };
   // Medians per field over the measured loads (waterfall) and the traced loads (main thread).
   // Medians per field over the measured loads (waterfall) and the traced loads (main thread, 0.1 ms).
   const medians = <T extends object>(rows: readonly T[], digits = 0) => {
@@ -432,6 +536,8 @@ export default async function fcp(ctx: BenchContext) {
     ...http2,
     http1,
     goals: { ratioV2V1: 0.8, v2MedianMs: 1000, sdkCostShare: 0.05 },
+    // Issue 17, item 6: a first visit decided on the server with the critical CSS inline.
+    serverDecided,
     waterfall,
   };
   ctx.table(`FCP, mobile profile (4x CPU, slow 4G), ${loads} loads each, median (p95) ms`, [
@@ -448,12 +554,40 @@ export default async function fcp(ctx: BenchContext) {
     { page: 'ratio v2/v1', http1: http1.ratioV2V1, http2: http2.ratioV2V1 },
     { page: 'v2 + boot snippet + SDK', http1: http1.v2WithSdkMedianMs, http2: http2.v2WithSdkMedianMs },
     {
+      page: 'server-decided, tokens inline (app CSS linked)',
+      http1: serverDecided.h1.tokensOnlyInlineMedianMs,
+      http2: serverDecided.h2.tokensOnlyInlineMedianMs,
+    },
+    {
+      page: 'server-decided, all CSS inline',
+      http1: `${serverDecided.h1.fcpMedianMs} (${serverDecided.h1.fcpP95Ms})`,
+      http2: `${serverDecided.h2.fcpMedianMs} (${serverDecided.h2.fcpP95Ms})`,
+    },
+    { page: '  ratio to the v1 page', http1: serverDecided.h1.ratioToV1, http2: serverDecided.h2.ratioToV1 },
+    {
+      page: '  ratio to v1 with the app CSS inline',
+      http1: serverDecided.h1.ratioToV1SameAppCss,
+      http2: serverDecided.h2.ratioToV1SameAppCss,
+    },
+    {
+      page: '  requests before first paint',
+      http1: serverDecided.h1.requestsBeforeFirstPaint,
+      http2: serverDecided.h2.requestsBeforeFirstPaint,
+    },
+    {
       page: 'SDK cost (ms, share)',
       http1: `${http1.sdkCostMs} (${http1.sdkCostShare})`,
       http2: `${http2.sdkCostMs} (${http2.sdkCostShare})`,
     },
   ]);
-  const label = { v1: 'v1', v2: 'v2', 'v2-sdk': 'v2+SDK' } as const;
+  const label = {
+    v1: 'v1',
+    v2: 'v2',
+    'v2-sdk': 'v2+SDK',
+    'ssr-tokens': 'server, tokens inline',
+    'ssr-critical': 'server, all CSS inline',
+    'v1-critical': 'v1, app CSS inline',
+  } as const;
   ctx.table(
     `Waterfall, median of ${loads} loads, ms from navigation start (rtts: round trips on the critical path; ` +
       `conns: sockets; cssParse/style/layout/busy: main thread before FCP, and after the last CSS response, ` +

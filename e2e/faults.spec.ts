@@ -52,7 +52,12 @@ interface Case {
   thirdPartyError?: RegExp;
   /** Extra checks after the shared ones. */
   check?(s: ReliabilityServer, page: Page, state: Json, context: BrowserContext): Promise<void>;
+  /** A destroy() race instead of the shared flow: see `destroyDuringLoading`. */
+  destroyDuring?: DestroyRace;
 }
+
+/** When destroy() is called: while the runtime's v2 links load, or while the boot snippet's v1 still loads. */
+type DestroyRace = 'runtime-loads' | 'boot-v1-loading';
 
 const ld = (timeoutMs = 800): PageSpec['flags'] => ({ kind: 'ld', timeoutMs });
 /** LaunchDarkly cases get the manifest up front: see the 'manifest is still loading' case for why. */
@@ -547,9 +552,21 @@ const CASES: Case[] = [
     setup: async (s) => {
       s.faults.set('/dist/tokens/v2/', 'hang');
     },
+    destroyDuring: 'runtime-loads',
     expected: every('v1', 'load-failed'),
-    act: async () => {},
-    check: async () => {},
+  },
+  {
+    area: 'races',
+    name: "destroy() while the boot snippet's v1 sheet is still loading keeps it, and it finishes loading",
+    // What a loaded machine does to the case above: the page's own v1 sheet is still in flight when the
+    // runtime starts. destroy() must leave it (it is the page's style, not a load of the runtime's).
+    spec: { flags: staticFlags(ALL_V2), manual: true },
+    setup: async (s) => {
+      s.faults.set('/dist/tokens/v1/', { delayMs: 1500 });
+      s.faults.set('/dist/tokens/v2/', 'hang');
+    },
+    destroyDuring: 'boot-v1-loading',
+    expected: every('v1', 'load-failed'),
   },
   // ---- collector -------------------------------------------------------------------------------------
   {
@@ -637,8 +654,8 @@ for (const c of CASES) {
     const errors = pageErrors(page);
     await c.setup?.(server, page);
     await page.goto(server.pageUrl(c.spec, c.page), { waitUntil: 'domcontentloaded' });
-    if (c.name.startsWith('destroy()')) {
-      await destroyDuringLoading(page, errors);
+    if (c.destroyDuring) {
+      await destroyDuringLoading(page, errors, c.destroyDuring);
       return;
     }
     const first = await ready(page);
@@ -670,36 +687,55 @@ for (const c of CASES) {
   });
 }
 
-async function destroyDuringLoading(page: Page, errors: string[]): Promise<void> {
-  const result = await page.evaluate(async () => {
+/**
+ * destroy() in the middle of loading. The boot snippet's v1 link is the page's own style (destroy() leaves
+ * it); the runtime's loads are the v2 links it adds. Each is told apart by its id rather than by timing: on
+ * a loaded machine the v1 sheet may still be in flight when the runtime starts (the cause of an old flake,
+ * which counted it as a runtime load and expected it done 300 ms after destroy()).
+ */
+async function destroyDuringLoading(page: Page, errors: string[], race: DestroyRace): Promise<void> {
+  const result = await page.evaluate(async (when) => {
     const rel = (window as unknown as RelWindow).rel;
+    const links = () => [...document.querySelectorAll<HTMLLinkElement>('link[data-tr]')];
+    const pending = (prefix: string) =>
+      links()
+        .filter((l) => l.sheet === null && (l.getAttribute('data-tr') ?? '').startsWith(prefix))
+        .map((l) => l.getAttribute('data-tr'));
+    const until = async (done: () => boolean) => {
+      // Up to 10 s: a loaded CI machine is slow.
+      for (let waited = 0; !done() && waited < 10_000; waited += 25)
+        await new Promise((r) => setTimeout(r, 25));
+    };
+    if (when === 'runtime-loads') await until(() => pending('v1').length === 0);
+    const bootV1Pending = pending('v1').length > 0;
     const rollout = rel.start();
     let updates = 0;
-    // Wait (up to 10 s: a loaded CI machine is slow) until the runtime has links in flight.
-    const pending = () =>
-      [...document.querySelectorAll<HTMLLinkElement>('link[data-tr]')].filter((l) => l.sheet === null).length;
-    for (let waited = 0; pending() === 0 && waited < 10_000; waited += 25) {
-      await new Promise((r) => setTimeout(r, 25));
-    }
-    const pendingBefore = pending();
+    if (when === 'runtime-loads') await until(() => pending('v2/').length > 0);
+    const runtimeLoadsBefore = pending('v2/').length;
     rollout.subscribe(() => updates++);
     rollout.destroy();
     const settled = await Promise.race([
       rollout.ready.then(() => 'settled'),
       new Promise((r) => setTimeout(() => r('pending'), 2000)),
     ]);
-    await new Promise((r) => setTimeout(r, 300));
-    const links = [...document.querySelectorAll<HTMLLinkElement>('link[data-tr]')];
+    // Cancelled runtime links go at once; the page's own v1 sheet finishes loading in its own time.
+    await until(() => pending('').length === 0);
     return {
-      pendingBefore,
+      bootV1Pending,
+      runtimeLoadsBefore,
       settled,
       updates,
-      pendingAfter: links.filter((l) => l.sheet === null).map((l) => l.getAttribute('data-tr')),
-      links: links.map((l) => l.getAttribute('data-tr')),
+      pendingAfter: pending(''),
+      links: links().map((l) => l.getAttribute('data-tr')),
     };
-  });
-  // The runtime had started loading the v2 files, and destroy() cut them off.
-  expect(result.pendingBefore).toBeGreaterThan(0);
+  }, race);
+  if (race === 'runtime-loads') {
+    // The runtime had started loading the v2 files (the page's v1 was in), and destroy() cut them off.
+    expect(result.bootV1Pending).toBe(false);
+    expect(result.runtimeLoadsBefore).toBeGreaterThan(0);
+  } else {
+    expect(result.bootV1Pending).toBe(true);
+  }
   expect(result.settled).toBe('settled');
   expect(result.updates).toBe(0);
   expect(result.pendingAfter).toEqual([]);

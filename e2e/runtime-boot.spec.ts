@@ -124,7 +124,8 @@ test('a corrupt or unreadable cache falls back to v1 and never throws', async ({
     await page.evaluate(() => localStorage.setItem('token-rollout:theme', '"><script>'));
     await page.goto(pageUrl(server, { config: 'null' }), { waitUntil: 'domcontentloaded' });
     const body = await atBody(page);
-    expect(body.links, bad).toEqual(bad.includes('"id":"v1"') ? [] : ['v1']);
+    // A decision with an entry the snippet refuses is corrupt too: v1, never nothing (issue 18, item 6).
+    expect(body.links, bad).toEqual(['v1']);
     expect(body.theme).toBe('light');
     await ready(page);
     expect(
@@ -195,4 +196,70 @@ test('a server-rendered bootstrap is linked before first paint and accepted by t
   const after = await ready(page);
   expect(after).toMatchObject({ ready: true, arm: 'v2' });
   expect(tokenRequests(server).some((r) => r.includes('/v1/'))).toBe(false);
+});
+
+/** Stores `decision` as the cached one, then loads the page again (boot only: the runtime is not started). */
+async function bootWith(page: Page, decision: unknown): Promise<{ links: string[] }> {
+  await page.goto(pageUrl(server, { config: 'null', manual: '1' }), { waitUntil: 'domcontentloaded' });
+  await page.evaluate((d) => localStorage.setItem('token-rollout:decision', d), JSON.stringify(decision));
+  await page.goto(pageUrl(server, { config: 'null', manual: '1' }), { waitUntil: 'load' });
+  return atBody(page);
+}
+
+const v2Links = () =>
+  ['core', ...EVERY].map((part) => {
+    const f = server.manifest.files.find((x) => x.version === 'v2' && x.family === part);
+    return { id: `v2/${part}`, href: `/dist/tokens/${f?.file}`, integrity: f?.integrity };
+  });
+
+test('a stored link id that is not a valid selector (x"]) does not stop the boot (issue 18, item 6)', async ({
+  page,
+}) => {
+  const errors: string[] = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  const [core, ...rest] = v2Links();
+  const body = await bootWith(page, { v: 1, legacy: false, links: [{ ...core, id: 'x"]' }, core, ...rest] });
+  expect(body.links).toEqual(['x"]', ...V2_LINKS]);
+  expect(errors).toEqual([]);
+});
+
+test('when every stored link is refused the v1 sheet is linked before first paint (issue 18, item 6)', async ({
+  page,
+}) => {
+  await watchFirstFrames(page);
+  const refused = v2Links().map((l, i) =>
+    i % 2 === 0 ? { ...l, integrity: 'sha384-!!!' } : { ...l, href: `https://evil.test${l.href}` },
+  );
+  const body = await bootWith(page, { v: 1, legacy: false, links: refused });
+  expect(body).toMatchObject({ links: ['v1'], className: 'theme--light' });
+  await page.waitForFunction(() => (window as unknown as { __frames: { n: number } }).__frames.n >= 30);
+  const frames = await page.evaluate(
+    () => (window as unknown as { __frames: { unstyled: string[] } }).__frames,
+  );
+  expect(frames.unstyled).toEqual([]);
+});
+
+test("per-page families: a returning user's all-v2 page in a partial stage makes no v1 request (issue 17, item 1)", async ({
+  page,
+}) => {
+  const partial = { ...ALL_V2, go: { percentage: 100, regions: ['all'], components: ['buttons', 'cards'] } };
+  const visit = async (families: string) => {
+    const url = pageUrl(server, { config: JSON.stringify(partial), families }, { families });
+    await page.goto(url, { waitUntil: 'domcontentloaded' });
+    return { body: await atBody(page), state: await ready(page) };
+  };
+  // First visit (v1 from the snippet), then the runtime caches the decision for every family.
+  await visit('buttons,cards');
+  server.requests.length = 0;
+  const allV2 = await visit('buttons,cards');
+  expect(allV2.body.links).toEqual(['v2/core', 'v2/buttons', 'v2/cards']);
+  expect(allV2.body.className).toBe('');
+  expect(allV2.state).toMatchObject({ arm: 'v2', pageFamilies: ['buttons', 'cards'] });
+  expect(tokenRequests(server).filter((r) => r.includes('/v1/'))).toEqual([]);
+  // A page of the same app with a family on v1 gets the monolith before first paint.
+  server.requests.length = 0;
+  const mixed = await visit('buttons,forms');
+  expect(mixed.body.links).toEqual(['v1', 'v2/core', 'v2/buttons']);
+  expect(mixed.body.className).toBe('theme--light');
+  expect(mixed.state).toMatchObject({ arm: 'mixed' });
 });

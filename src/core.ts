@@ -17,7 +17,11 @@ export {
 } from './config/edit.js';
 export { parseRolloutConfig } from './config/parse.js';
 export { activeStage } from './config/stage.js';
+export { withSwitches } from './config/switches.js';
 export type { ConfigIssue, ParseResult, RegionRule, RolloutConfig, Stage } from './config/types.js';
+// The sheet plan and the boot cache, shared with a server that decides before first paint (token-rollout-tools' ssr).
+export { bootCacheFor, type PlannedSheet, planStylesheets, type SheetPlan, sheetId } from './css/plan.js';
+export { isWellFormedSri } from './css/sri.js';
 export { CRITICAL_FAMILIES, FAMILIES, type Family, FLAG_KEY, isFamily } from './families.js';
 export { describeValue, isRecord, kindOf, parseJson } from './json.js';
 export { createEvent } from './metrics/create-event.js';
@@ -44,3 +48,4 @@ export {
   validateEvent,
 } from './metrics/validate.js';
 export { quantile, sortedQuantile } from './quantile.js';
+export type { BootCache, BootLink } from './storage/records.js';

@@ -207,7 +207,7 @@ export function createTokenRollout(options: TokenRolloutOptions): TokenRollout {
     if (effect.type === 'reconcile') return css.reconcile();
     if (effect.type === 'identify') return identify(flags, effect.optedOut, loop.dispatch);
     if (effect.type === 'store') writeStored(storage, effect);
-    else applyThemeEffect(doc.documentElement, effect);
+    else applyThemeEffect(win, doc.documentElement, effect, options.nonce);
     return undefined;
   };
   const loop = createLoop(
@@ -218,7 +218,8 @@ export function createTokenRollout(options: TokenRolloutOptions): TokenRollout {
       systemDark: systemPrefersDark(win),
       snapshot: flags.current(),
       bootstrap: options.bootstrap,
-      legacyLoaded: doc.querySelector('link[data-tr="v1"]') !== null,
+      // The v1 monolith linked by the boot snippet or the server, or inlined by the server.
+      legacyLoaded: doc.querySelector('link[data-tr="v1"], style[data-tr="v1"]') !== null,
       now: now(),
     }),
     {

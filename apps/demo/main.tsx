@@ -12,14 +12,15 @@ import {
   monitoring,
 } from 'token-rollout';
 import { createLaunchDarklyFlagSource } from 'token-rollout/launchdarkly';
-import { type Identity, loadStoredIdentity, readIdentity, saveIdentity } from './identity.js';
+import { type Identity, loadStoredIdentity, mirrorOptOut, readIdentity, saveIdentity } from './identity.js';
 import type { TokenRollout } from './initial-state.js';
 import { CONFIG_ELEMENT_ID, type DemoPageConfig } from './page-config.js';
 import { Root } from './Root.js';
 import { injectRegression, regressionFrom } from './regress.js';
 
 const config = JSON.parse(document.getElementById(CONFIG_ELEMENT_ID)?.textContent ?? '{}') as DemoPageConfig;
-const identity = readIdentity(location.search, loadStoredIdentity(), Math.random);
+// The server decided for this visitor (URL, cookies or a new guest): the rollout must use the same user.
+const identity = config.identity ?? readIdentity(location.search, loadStoredIdentity(), Math.random);
 saveIdentity(identity);
 
 /** Lets the browser paint and handle input before the next step. */
@@ -54,6 +55,8 @@ async function createRollout(): Promise<TokenRollout> {
     manifest: config.manifest,
     tokenBase: config.manifestUrl,
     families: FAMILIES,
+    // The server's decision: the rollout adopts the token CSS the server put in the page, no swap.
+    bootstrap: config.bootstrap,
     nonce: config.nonce,
     plugins: [
       monitoring({
@@ -83,6 +86,9 @@ async function main(): Promise<void> {
   });
   await nextTask();
   const rollout = await createRollout();
+  // The server decides the next page: it must know about an opt-out made here.
+  rollout.subscribe((state) => mirrorOptOut(state.optedOut));
+  mirrorOptOut(rollout.getState().optedOut);
   watchForRegression(rollout);
   startTransition(() =>
     root?.render(<Root rollout={rollout} identity={identity} onSwitch={switchVisitor} />),

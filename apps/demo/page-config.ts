@@ -1,6 +1,8 @@
 // What the server tells the page (in a JSON <script>, which needs no CSP nonce): the token manifest, where
 // the tokens and the LaunchDarkly-compatible service live, and the nonce for the sheets the SDK adds.
+import type { Assignment } from 'token-rollout';
 import type { TokenManifest } from '../../tokens/manifest.js';
+import type { Identity } from './identity.js';
 
 /** The page's configuration, rendered by the server into `<script type="application/json" id="demo-config">`. */
 export interface DemoPageConfig {
@@ -15,6 +17,10 @@ export interface DemoPageConfig {
   collectUrl: string;
   /** The CSP nonce of this response, for the stylesheets the SDK adds. */
   nonce: string;
+  /** The visitor the server decided for: the browser rollout and LaunchDarkly context use the same. */
+  identity: Identity;
+  /** The server's decision, which the rollout starts from (`bootstrap`): no swap when the flags answer. */
+  bootstrap: Assignment;
 }
 
 /** The element id of the config script. */

@@ -2,61 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { STORAGE_KEYS } from '../storage/storage.js';
 import { bootScriptTag, bootSnippet } from './index.js';
-
-interface FakeLink {
-  attrs: Record<string, string>;
-  rel?: string;
-  href?: string;
-  integrity?: string;
-  crossOrigin?: string;
-  nonce?: string;
-}
-
-/** Runs the built snippet against a fake document and storage; returns what it did. */
-function run(
-  items: Record<string, string>,
-  script: { dataset?: Record<string, string>; nonce?: string } = {},
-  location?: { href: string; origin: string },
-) {
-  const html: Record<string, string> = {};
-  const classes: string[] = [];
-  const links: FakeLink[] = [];
-  const doc = {
-    currentScript: { dataset: script.dataset ?? {}, nonce: script.nonce ?? '' },
-    documentElement: {
-      setAttribute: (k: string, v: string) => {
-        html[k] = v;
-      },
-      classList: { add: (c: string) => classes.push(c) },
-    },
-    querySelector: (sel: string) => links.find((l) => sel.includes(`"${l.attrs['data-tr']}"`)) ?? null,
-    createElement: (): FakeLink => {
-      const link: FakeLink = { attrs: {} };
-      return Object.assign(link, { setAttribute: (k: string, v: string) => (link.attrs[k] = v) });
-    },
-    head: { appendChild: (l: FakeLink) => links.push(l) },
-  };
-  const storage = {
-    getItem: (k: string) => items[k] ?? null,
-  };
-  const matchMedia = () => ({ matches: false });
-  new Function('localStorage', 'matchMedia', 'document', 'location', bootSnippet)(
-    storage,
-    matchMedia,
-    doc,
-    location,
-  );
-  return { html, classes, links };
-}
-
-const cache = {
-  v: 1,
-  legacy: false,
-  links: [
-    { id: 'v2/core', href: '/t/v2/core.1.css', integrity: 'sha384-core' },
-    { id: 'v2/forms', href: '/t/v2/forms.1.css', integrity: 'sha384-forms' },
-  ],
-};
+import { cache, ids, run, SHA256, SHA384, SHA384_B, SHA512, stored, V1 } from './snippet-harness.js';
 
 describe('boot snippet', () => {
   it('is under 1 KB gzip', () => {
@@ -74,7 +20,7 @@ describe('boot snippet', () => {
     expect(out.links[0]).toMatchObject({
       rel: 'stylesheet',
       href: '/t/v2/core.1.css',
-      integrity: 'sha384-core',
+      integrity: SHA384,
       crossOrigin: 'anonymous',
       nonce: 'n0nce',
       attrs: { 'data-tr': 'v2/core', blocking: 'render' },
@@ -82,8 +28,8 @@ describe('boot snippet', () => {
   });
 
   it('gives a first-time user the v1 monolith from the script attributes, with the legacy class', () => {
-    const out = run({}, { dataset: { v1Href: '/t/v1/all.css', v1Integrity: 'sha384-v1' } });
-    expect(out.links.map((l) => [l.href, l.integrity])).toEqual([['/t/v1/all.css', 'sha384-v1']]);
+    const out = run({}, { dataset: V1 });
+    expect(out.links.map((l) => [l.href, l.integrity])).toEqual([['/t/v1/all.css', SHA384_B]]);
     expect(out.html['data-theme']).toBe('light');
     expect(out.classes).toEqual(['theme--light']);
   });
@@ -108,36 +54,39 @@ describe('boot snippet', () => {
 
 describe('bootScriptTag', () => {
   it('renders the snippet with escaped attributes for server-side rendering', () => {
-    const tag = bootScriptTag({ nonce: 'a"b', v1Href: '/v1/all.css?x=1&y=2', v1Integrity: 'sha384-z' });
+    const tag = bootScriptTag({ nonce: 'a"b', v1Href: '/v1/all.css?x=1&y=2', v1Integrity: SHA384 });
     expect(
       tag.startsWith(
-        '<script nonce="a&quot;b" data-v1-href="/v1/all.css?x=1&amp;y=2" data-v1-integrity="sha384-z">',
+        `<script nonce="a&quot;b" data-v1-href="/v1/all.css?x=1&amp;y=2" data-v1-integrity="${SHA384}">`,
       ),
     ).toBe(true);
     expect(tag.endsWith('</script>')).toBe(true);
     expect(tag).toContain(bootSnippet.slice(0, 40));
   });
 
-  it('skips cached entries without a valid SRI integrity or from another origin', () => {
+  it('refuses a cached decision with entries from another origin (first-visit boot instead)', () => {
     const page = { href: 'https://app.test/page', origin: 'https://app.test' };
-    const links = [
-      { id: 'a', href: '/t/a.css', integrity: 'sha384-ok' },
-      { id: 'b', href: '/t/b.css', integrity: '' },
-      { id: 'c', href: '/t/c.css', integrity: 'md5-xyz' },
-      { id: 'd', href: 'https://app.test/t/d.css', integrity: 'sha256-ok=' },
-      { id: 'e', href: 'https://evil.test/e.css', integrity: 'sha384-ok' },
-      { id: 'f', href: '//evil.test/f.css', integrity: 'sha384-ok' },
-      { id: 'g', href: '/\\evil.test/g.css', integrity: 'sha384-ok' },
-      { id: 'h', href: 'https://cdn.test/t/h.css', integrity: 'sha512-ok' },
-      { id: 'i', href: 42, integrity: 'sha384-ok' },
+    const good = [
+      { id: 'a', href: '/t/a.css', integrity: SHA384 },
+      { id: 'd', href: 'https://app.test/t/d.css', integrity: SHA256 },
     ];
-    const items = { [STORAGE_KEYS.decision]: JSON.stringify({ v: 1, legacy: false, links }) };
-    const ids = (out: ReturnType<typeof run>) => out.links.map((l) => l.attrs['data-tr']);
-    expect(ids(run(items, {}, page))).toEqual(['a', 'd']);
+    const cdnLink = { id: 'h', href: 'https://cdn.test/t/h.css', integrity: SHA512 };
+    expect(ids(run(stored(good), {}, page))).toEqual(['a', 'd']);
     // Tokens served from a CDN: the origin of `data-v1-href` is allowed too.
-    const cdn = { dataset: { v1Href: 'https://cdn.test/t/v1/all.css', v1Integrity: 'sha384-v1' } };
-    expect(ids(run(items, cdn, page))).toEqual(['a', 'd', 'h']);
+    const cdn = { dataset: { v1Href: 'https://cdn.test/t/v1/all.css', v1Integrity: SHA384_B } };
+    expect(ids(run(stored([...good, cdnLink]), cdn, page))).toEqual(['a', 'd', 'h']);
+    for (const bad of [
+      { id: 'b', href: '/t/b.css', integrity: '' },
+      { id: 'e', href: 'https://evil.test/e.css', integrity: SHA384 },
+      { id: 'f', href: '//evil.test/f.css', integrity: SHA384 },
+      { id: 'g', href: '/\\evil.test/g.css', integrity: SHA384 },
+      cdnLink,
+      { id: 'i', href: 42, integrity: SHA384 },
+    ]) {
+      // One refused entry makes the whole cached decision suspect: the page boots as a first visit.
+      expect(ids(run(stored([...good, bad]), { dataset: V1 }, page)), JSON.stringify(bad)).toEqual(['v1']);
+    }
     // Without URL support (or `location`) only relative hrefs pass.
-    expect(ids(run(items))).toEqual(['a']);
+    expect(ids(run(stored([good[0]])))).toEqual(['a']);
   });
 });

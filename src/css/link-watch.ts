@@ -1,8 +1,15 @@
 // Whether a token <link> loaded: from its load/error events, a timeout, or the state the boot snippet
-// recorded before the runtime started. Each link's outcome is kept until the link is forgotten.
+// recorded before the runtime started. Each link's outcome is kept until the link is forgotten. A token
+// sheet inlined by the server (`<style data-tr>`) is known at once: applied, or blocked by the CSP.
 
 /** Set by the boot snippet when its link loaded or failed before the runtime started. */
 export const LINK_STATE_ATTR = 'data-tr-state';
+
+/** A token sheet in the page: a `<link>`, or a `<style>` the server inlined (server-side decision). */
+export type TokenSheetElement = HTMLLinkElement | HTMLStyleElement;
+
+/** True for a server-inlined `<style data-tr>` (read by tag name: tests use plain objects). */
+export const isInline = (el: TokenSheetElement): boolean => el.localName === 'style';
 
 /** null when the sheet applies, else why it does not (HTTP status, integrity, timeout, cancelled). */
 export type Outcome = string | null;
@@ -10,11 +17,11 @@ export type Outcome = string | null;
 /** Watches links of one document. */
 export interface LinkWatcher {
   /** The link's outcome, once known; the same promise for repeated calls while pending. */
-  watch(link: HTMLLinkElement): Promise<Outcome>;
+  watch(link: TokenSheetElement): Promise<Outcome>;
   /** True once the link is known to have loaded. */
-  succeeded(link: HTMLLinkElement): boolean;
+  succeeded(link: TokenSheetElement): boolean;
   /** Forgets a link (being removed): a pending watch resolves as cancelled. */
-  forget(link: HTMLLinkElement): void;
+  forget(link: TokenSheetElement): void;
   /** Cancels every pending watch and forgets all outcomes. */
   destroy(): void;
 }
@@ -36,7 +43,7 @@ function explainFailure(win: Window | null, link: HTMLLinkElement): string {
  * Chromium gives a CSP-blocked link a locked sheet at once: only a sheet whose rules can be read counts
  * as loaded (token CSS is CORS-enabled, so a cross-origin token sheet stays readable).
  */
-function readable(link: HTMLLinkElement): boolean {
+function readable(link: TokenSheetElement): boolean {
   const sheet = link.sheet;
   if (sheet === null) return false;
   try {
@@ -49,9 +56,9 @@ function readable(link: HTMLLinkElement): boolean {
 
 /** Creates a watcher; a link still pending after `timeoutMs` counts as failed. */
 export function createLinkWatcher(win: Window | null, timeoutMs: number): LinkWatcher {
-  const pending = new Map<HTMLLinkElement, Promise<Outcome>>();
-  const done = new Map<HTMLLinkElement, Outcome>();
-  const cancels = new Map<HTMLLinkElement, () => void>();
+  const pending = new Map<TokenSheetElement, Promise<Outcome>>();
+  const done = new Map<TokenSheetElement, Outcome>();
+  const cancels = new Map<TokenSheetElement, () => void>();
 
   const wait = (link: HTMLLinkElement) =>
     new Promise<Outcome>((resolve) => {
@@ -75,11 +82,23 @@ export function createLinkWatcher(win: Window | null, timeoutMs: number): LinkWa
       );
     });
 
-  const watch = (link: HTMLLinkElement): Promise<Outcome> => {
+  const watch = (link: TokenSheetElement): Promise<Outcome> => {
     const known = done.get(link);
     if (known !== undefined) return Promise.resolve(known);
     const existing = pending.get(link);
     if (existing) return existing;
+    if (isInline(link)) {
+      // Inline CSS has no load event: it applies as it is parsed, unless the CSP refused its nonce.
+      const outcome = readable(link)
+        ? null
+        : `inline token CSS ${link.getAttribute('data-tr')} is blocked (CSP nonce?)`;
+      done.set(link, outcome);
+      return Promise.resolve(outcome);
+    }
+    return watchLink(link as HTMLLinkElement);
+  };
+
+  const watchLink = (link: HTMLLinkElement): Promise<Outcome> => {
     const state = link.getAttribute(LINK_STATE_ATTR);
     if (state === 'loaded' || (state === null && readable(link))) {
       done.set(link, null);

@@ -34,8 +34,9 @@ function fakeDom(sheet: FakeLink['sheet']) {
   return { document: doc as unknown as Document, link };
 }
 
+const SHA384 = `sha384-${'a'.repeat(64)}`;
 const plan: PlannedSheet[] = [
-  { id: 'v1', version: 'v1', part: 'all', href: 'https://app.test/v1/all.css', integrity: 'sha384-a' },
+  { id: 'v1', version: 'v1', part: 'all', href: 'https://app.test/v1/all.css', integrity: SHA384 },
 ];
 
 describe('createSheetLoader: links already present', () => {
@@ -63,4 +64,34 @@ describe('createSheetLoader: links already present', () => {
     expect(loader.loaded()).toEqual(new Set());
     loader.destroy();
   });
+});
+
+describe('createSheetLoader: SRI (issue 18, item 3)', () => {
+  it.each(['sha384-!!!', 'sha384-', 'sha512-not base64 at all', 'md5-abc'])(
+    'never links a sheet whose integrity is %j; it reports the sheet as failed, saying why',
+    async (integrity) => {
+      const dom = fakeDom(null);
+      const created: unknown[] = [];
+      Object.assign(dom.document, {
+        querySelectorAll: () => [],
+        createElement: (tag: string) => created.push(tag),
+      });
+      const loader = createSheetLoader({
+        document: dom.document,
+        allowedOrigins: ['https://app.test'],
+        timeoutMs: 1000,
+      });
+      const sheet: PlannedSheet = {
+        id: 'v2/forms',
+        version: 'v2',
+        part: 'forms',
+        href: 'https://app.test/v2/forms.css',
+        integrity,
+      };
+      const failures = await loader.ensure([sheet]);
+      expect(failures.get('v2/forms')).toMatch(/not a well-formed sha256\/sha384\/sha512 base64 digest/);
+      expect(created).toEqual([]);
+      loader.destroy();
+    },
+  );
 });

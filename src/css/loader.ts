@@ -1,14 +1,17 @@
 // Inserts and removes the token <link>s. Swaps are two-phase: `ensure` adds the new sheets and waits
 // until each has loaded (a loaded stylesheet is applied at the next style recalc); only then does the
 // caller `prune` the old ones, in the same task, so no frame is painted without token styles.
-import { createLinkWatcher } from './link-watch.js';
+import { createLinkWatcher, isInline, type TokenSheetElement } from './link-watch.js';
 import { refuseOrigin } from './origin.js';
 import type { PlannedSheet } from './plan.js';
+import { refuseIntegrity } from './sri.js';
 
 /** Attribute naming a token link (`v1`, `v2/core`, `v2/<family>`); the boot snippet sets it too. */
 export const LINK_ATTR = 'data-tr';
 /** Set by the boot snippet when its link loaded or failed before the runtime started (see link-watch.ts). */
 export { LINK_STATE_ATTR } from './link-watch.js';
+/** On a server-inlined `<style data-tr>`: the URL of the file it holds, so the runtime adopts it as that sheet. */
+export const INLINE_HREF_ATTR = 'data-href';
 
 /** Options of `createSheetLoader`. */
 export interface SheetLoaderOptions {
@@ -54,17 +57,35 @@ function insertLink(
   return link;
 }
 
-/** Creates a loader for `document`; links already there with `data-tr` (the boot snippet's) are adopted. */
+/** The token sheets in `doc`; the server's inlined ones count as present (`data-href` names their file). */
+function tokenSheets(doc: Document): TokenSheetElement[] {
+  return Array.from(doc.querySelectorAll<TokenSheetElement>(`link[${LINK_ATTR}], style[${LINK_ATTR}]`));
+}
+
+/** The URL of the file a token sheet holds: a link's href, an inlined sheet's `data-href` (resolved). */
+function hrefOf(el: TokenSheetElement, doc: Document): string {
+  if (!isInline(el)) return (el as HTMLLinkElement).href;
+  try {
+    return new URL(el.getAttribute(INLINE_HREF_ATTR) ?? '', doc.baseURI).href;
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Creates a loader for `document`; token sheets already there with `data-tr` (the boot snippet's links,
+ * the server's links and inlined styles) are adopted.
+ */
 export function createSheetLoader(options: SheetLoaderOptions): SheetLoader {
   const doc = options.document;
   const watcher = createLinkWatcher(doc.defaultView, options.timeoutMs);
   let destroyed = false;
 
-  const links = () => Array.from(doc.querySelectorAll<HTMLLinkElement>(`link[${LINK_ATTR}]`));
+  const links = () => tokenSheets(doc);
   const find = (sheet: PlannedSheet) =>
-    links().find((l) => l.getAttribute(LINK_ATTR) === sheet.id && l.href === sheet.href);
+    links().find((l) => l.getAttribute(LINK_ATTR) === sheet.id && hrefOf(l, doc) === sheet.href);
 
-  const remove = (link: HTMLLinkElement) => {
+  const remove = (link: TokenSheetElement) => {
     watcher.forget(link);
     link.remove();
   };
@@ -78,7 +99,10 @@ export function createSheetLoader(options: SheetLoaderOptions): SheetLoader {
         // A link with the same id but another file (a new build) is swapped like any other sheet.
         let link = find(sheet);
         if (!link) {
-          const refused = refuseOrigin(sheet.href, doc.baseURI, options.allowedOrigins);
+          // A malformed `integrity` would make Chromium load the file unchecked: never link one.
+          const refused =
+            refuseOrigin(sheet.href, doc.baseURI, options.allowedOrigins) ??
+            refuseIntegrity(sheet.integrity, sheet.href);
           if (refused) {
             failures.set(sheet.id, refused);
             continue;
@@ -105,7 +129,7 @@ export function createSheetLoader(options: SheetLoaderOptions): SheetLoader {
     prune(keep) {
       const wanted = new Set(keep.map((s) => `${s.id} ${s.href}`));
       for (const link of links()) {
-        if (!wanted.has(`${link.getAttribute(LINK_ATTR)} ${link.href}`)) remove(link);
+        if (!wanted.has(`${link.getAttribute(LINK_ATTR)} ${hrefOf(link, doc)}`)) remove(link);
       }
     },
     loaded() {

@@ -1,10 +1,20 @@
 // Validating a token manifest fetched at run time: a bad manifest must produce a clear error, not a
-// half-styled page.
+// half-styled page. A v2 file whose SRI digest is malformed is refused on its own (its family falls back to
+// the v1 monolith, which styles every family); a malformed v1 digest refuses the whole manifest, since
+// nothing could then style a family safely.
 import type { ManifestFile, TokenManifest } from '../../tokens/manifest.js';
 import { isRecord } from '../json.js';
+import { isWellFormedSri } from './sri.js';
 
-/** A manifest, or what is wrong with it (JSON path and expectation) and where it came from. */
-export type ManifestResult = { ok: true; manifest: TokenManifest } | { ok: false; error: string };
+/**
+ * A manifest, or what is wrong with it (JSON path and expectation) and where it came from. `issues` names
+ * the v2 files refused for a malformed SRI digest (left out of `manifest`).
+ */
+export type ManifestResult =
+  | { ok: true; manifest: TokenManifest; issues?: string[] }
+  | { ok: false; error: string };
+
+const SRI_EXPECTED = 'a well-formed SRI digest (sha256/sha384/sha512, base64 of the right length)';
 
 /** Checks `json` against the manifest shape; `source` (URL or "options.manifest") names it in errors. */
 export function parseManifest(json: unknown, source: string): ManifestResult {
@@ -17,6 +27,7 @@ export function parseManifest(json: unknown, source: string): ManifestResult {
   if (value.schema !== 1) return fail('$.schema', '1');
   if (!Array.isArray(value.files)) return fail('$.files', 'an array');
   const files: ManifestFile[] = [];
+  const issues: string[] = [];
   for (const [i, raw] of (value.files as unknown[]).entries()) {
     const path = `$.files[${i}]`;
     if (!isRecord(raw)) return fail(path, 'an object');
@@ -24,8 +35,10 @@ export function parseManifest(json: unknown, source: string): ManifestResult {
     if (typeof f.family !== 'string') return fail(`${path}.family`, 'a string');
     if (f.version !== 'v1' && f.version !== 'v2') return fail(`${path}.version`, '"v1" or "v2"');
     if (typeof f.file !== 'string' || f.file === '') return fail(`${path}.file`, 'a non-empty string');
-    if (typeof f.integrity !== 'string' || !/^sha(256|384|512)-/.test(f.integrity)) {
-      return fail(`${path}.integrity`, 'an SRI hash ("sha384-…")');
+    if (!isWellFormedSri(f.integrity)) {
+      if (f.version === 'v1') return fail(`${path}.integrity`, SRI_EXPECTED);
+      issues.push(`token manifest ${source}: ${path}.integrity must be ${SRI_EXPECTED}; ${f.file} refused`);
+      continue;
     }
     files.push({
       family: f.family,
@@ -41,7 +54,8 @@ export function parseManifest(json: unknown, source: string): ManifestResult {
     : [];
   const tokens = value.tokens as { count?: unknown } | undefined;
   const count = typeof tokens?.count === 'number' ? tokens.count : 0;
-  return { ok: true, manifest: { schema: 1, themes, files, tokens: { count } } };
+  const manifest: TokenManifest = { schema: 1, themes, files, tokens: { count } };
+  return issues.length > 0 ? { ok: true, manifest, issues } : { ok: true, manifest };
 }
 
 /** What fetching the manifest needs: `window.fetch`, or a test's stand-in. */

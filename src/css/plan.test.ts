@@ -69,4 +69,10 @@ describe('planStylesheets', () => {
     expect(cache.links.map((l) => l.id)).toEqual(['v1', 'v2/core', 'v2/buttons']);
     expect(bootCacheFor([]).legacy).toBe(false);
   });
+
+  it("records each family's version in the boot cache, so a page can boot only its own families", () => {
+    const plan = planStylesheets(manifest, versions(['buttons', 'cards']), FAMILIES, BASE);
+    const cache = bootCacheFor(plan.sheets);
+    expect(cache.families).toEqual(versions(['buttons', 'cards']));
+  });
 });

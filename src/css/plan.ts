@@ -83,11 +83,19 @@ export function planStylesheets(
   return plan;
 }
 
-/** What the boot snippet needs to reproduce these sheets on the next load. */
+/**
+ * What the boot snippet needs to reproduce these sheets on the next load: the links, and per family the
+ * version they give it (v2 when its v2 file is among them, else v1). Make it from the plan for every
+ * family (FAMILIES), so that any page of the app, whatever families it declares, finds its sheets.
+ */
 export function bootCacheFor(sheets: readonly PlannedSheet[]): BootCache {
+  const ids = new Set(sheets.map((s) => s.id));
+  const families: Partial<Record<Family, TokenVersion>> = {};
+  for (const family of FAMILIES) families[family] = ids.has(sheetId('v2', family)) ? 'v2' : 'v1';
   return {
     v: 1,
     links: sheets.map(({ id, href, integrity }) => ({ id, href, integrity })),
     legacy: sheets.some((s) => s.version === 'v1'),
+    families,
   };
 }

@@ -10,7 +10,8 @@ import type { RuntimeState } from './types.js';
 /** What the first state is made of. */
 export interface Start {
   user: { key: string; region?: string };
-  families: readonly Family[];
+  /** The declared families; undefined: what components register (see RuntimeState.baseFamilies). */
+  families: readonly Family[] | undefined;
   stored: StoredRecords;
   systemDark: boolean;
   snapshot: FlagSnapshot;
@@ -34,8 +35,9 @@ export function initialState(start: Start): RuntimeState {
   };
   return {
     ...inputs,
-    baseFamilies: start.families,
+    baseFamilies: start.families ?? null,
     used: {},
+    registered: false,
     noticeDismissed: stored.noticeDismissed,
     themePreference: stored.theme ?? 'system',
     systemDark: start.systemDark,

@@ -6,9 +6,15 @@ import { fallbacksFor } from '../storage/records.js';
 import { resolveTheme } from '../theme/apply.js';
 import type { RuntimeState, Versions } from './types.js';
 
-/** The families this page uses (declared, or added by `use()`), in display order. */
-export function pageFamilies(state: Pick<RuntimeState, 'baseFamilies' | 'used'>): Family[] {
-  return FAMILIES.filter((f) => state.baseFamilies.includes(f) || (state.used[f] ?? 0) > 0);
+/**
+ * The families this page uses, in display order: the declared ones plus those `use()` added; with none
+ * declared, those components registered, and every family until one registers (a page without components
+ * that register, e.g. no React binding, keeps the whole decision).
+ */
+export function pageFamilies(state: Pick<RuntimeState, 'baseFamilies' | 'used' | 'registered'>): Family[] {
+  const { baseFamilies, used } = state;
+  if (baseFamilies === null && !state.registered) return [...FAMILIES];
+  return FAMILIES.filter((f) => baseFamilies?.includes(f) || (used[f] ?? 0) > 0);
 }
 
 /** The decision with load failures applied: a family whose v2 CSS failed stays on v1, saying why. */

@@ -229,6 +229,50 @@ describe('step: effects', () => {
     expect(run(ready.state, { type: 'use', family: 'buttons', linksPresent: false }).effects).toEqual([]);
   });
 
+  it('without declared families, the page has what components register (every family until one does)', () => {
+    const auto = run(start(INSIDE, 'AU', { families: undefined }), {
+      type: 'manifest',
+      manifest: MANIFEST,
+      base: 'https://cdn.test/',
+      linksPresent: true,
+    });
+    expect(snapshotOf(auto.state).pageFamilies).toEqual(FAMILIES);
+    const used = run(
+      auto.state,
+      { type: 'flags-ready', snapshot: live(CONFIG) },
+      {
+        type: 'use',
+        family: 'cards',
+        linksPresent: true,
+      },
+    );
+    expect(snapshotOf(used.state).pageFamilies).toEqual(['cards']);
+    expect(types(used.effects).slice(-2)).toEqual(['publish', 'reconcile']);
+    const more = run(used.state, { type: 'use', family: 'buttons', linksPresent: true });
+    expect(snapshotOf(more.state).pageFamilies).toEqual(['buttons', 'cards']);
+    // Releasing every registered family leaves none (the sheets stay), not every family again.
+    const released = run(
+      more.state,
+      { type: 'release', family: 'cards' },
+      { type: 'release', family: 'buttons' },
+    );
+    expect(snapshotOf(released.state).pageFamilies).toEqual([]);
+  });
+
+  it("the boot cache records each family's version beside the links for every family", () => {
+    const versions = { ...versionsOf(snapshotOf(decided()).families) };
+    const ready = run(decided(), {
+      type: 'manifest',
+      manifest: MANIFEST,
+      base: 'https://cdn.test/',
+      linksPresent: true,
+    });
+    const { effects } = run(ready.state, { type: 'css-applied', loaded: ['v1'], legacy: true, versions });
+    const stored = effects.find((e) => e.type === 'store') as { value: string };
+    const cache = JSON.parse(stored.value) as { families: Record<string, string> };
+    expect(cache.families).toEqual(versions);
+  });
+
   it('ignores every input after destroy', () => {
     const destroyed = run(decided(), { type: 'destroy' }).state;
     expect(run(destroyed, { type: 'opt-out', optedOut: true })).toEqual({ state: destroyed, effects: [] });

@@ -57,9 +57,14 @@ const onManifest: Handler<'manifest'> = (state, input) => {
   return only({ ...state, manifest, errors }, ...(applyNow ? [RECONCILE] : []));
 };
 
+/** True when the page's families differ between two states. */
+const familiesChanged = (a: RuntimeState, b: RuntimeState) =>
+  pageFamilies(a).join() !== pageFamilies(b).join();
+
 const onUse: Handler<'use'> = (state, { family, linksPresent }) => {
-  const next = { ...state, used: { ...state.used, [family]: (state.used[family] ?? 0) + 1 } };
-  if (pageFamilies(next).length === pageFamilies(state).length) return only(next);
+  const used = { ...state.used, [family]: (state.used[family] ?? 0) + 1 };
+  const next = { ...state, used, registered: true };
+  if (!familiesChanged(state, next)) return only(next);
   const load = state.manifest.status === 'ready' && (state.flagsReady || !linksPresent);
   return only(next, PUBLISH, ...(load ? [RECONCILE] : []));
 };
@@ -69,7 +74,7 @@ const onRelease: Handler<'release'> = (state, { family }) => {
   const used: Partial<Record<Family, number>> = { ...state.used, [family]: count };
   if (count <= 0) delete used[family];
   const next = { ...state, used };
-  if (state.baseFamilies.includes(family) || count > 0) return only(next);
+  if (!familiesChanged(state, next)) return only(next);
   const load = state.manifest.status === 'ready' && state.flagsReady;
   return only(next, PUBLISH, ...(load ? [RECONCILE] : []));
 };

@@ -40,9 +40,14 @@ export type ManifestState =
 /** Everything the runtime knows. Immutable: every step returns a new object. */
 export interface RuntimeState {
   user: { key: string; region?: string };
-  /** Families the app declared (`families` option); `used` counts the ones `use()` added. */
-  baseFamilies: readonly Family[];
+  /**
+   * Families the app declared (`families` option), or null when it declared none: the page then has the
+   * families components register (`use()`), and every family until one does. `used` counts registrations.
+   */
+  baseFamilies: readonly Family[] | null;
   used: Readonly<Partial<Record<Family, number>>>;
+  /** True once a component registered a family (`use()`), even if released since. */
+  registered: boolean;
   optedOut: boolean;
   noticeDismissed: boolean;
   themePreference: ThemePreference;

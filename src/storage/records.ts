@@ -12,13 +12,16 @@ export interface BootLink {
 }
 
 /**
- * What the boot snippet needs from the last decision (STORAGE_KEYS.decision): the links to add, and
- * whether the v1 monolith is among them (its legacy theme class must then be set too).
+ * What the boot snippet needs from the last decision (STORAGE_KEYS.decision): the links to add for every
+ * family, whether the v1 monolith is among them (its legacy theme class must then be set too), and each
+ * family's version, so that a page declaring its families (`data-families`) links only what they need.
  */
 export interface BootCache {
   v: 1;
   links: BootLink[];
   legacy: boolean;
+  /** Per family, the version its links give it; absent in older caches (the snippet then links them all). */
+  families?: Partial<Record<Family, 'v1' | 'v2'>>;
 }
 
 /** Local fallbacks (STORAGE_KEYS.fallback): they hold only while the config version is unchanged. */
