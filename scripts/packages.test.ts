@@ -66,8 +66,10 @@ describe('packages by audience', () => {
     const flags = join(app, 'node_modules/token-rollout-tools/flags/design-tokens-v2.json');
     const { readFile } = await import('node:fs/promises');
     const definition = JSON.parse(await readFile(flags, 'utf8')) as { variations: unknown[] };
-    await writeFile(join(app, 'config.json'), JSON.stringify(definition.variations[0]));
-    const validate = await run('npx', ['--no-install', 'token-rollout', 'validate', 'config.json'], { cwd: app });
+    await writeFile(join(app, 'config.json'), JSON.stringify(definition.variations[1]));
+    const validate = await run('npx', ['--no-install', 'token-rollout', 'validate', 'config.json'], {
+      cwd: app,
+    });
     expect(validate.stdout).toContain('config.json: ok');
   }, 180_000);
 });
