@@ -11,7 +11,11 @@ export {
   parseCommand,
   UsageError,
   usageOf,
+  withUsage,
 } from './args.js';
+export { type GateEvidence, gateAuditFields, gateReason, launchDarklyAuditBody } from './audit/gate.js';
+export { AUDIT_FILE, type AuditLog, openAuditLog } from './audit/log.js';
+export type { AuditEntry, AuditKind, AuditMeta, AuditState, RollbackScope } from './audit/types.js';
 export type {
   AggregateQuery,
   AggregateSummary,
@@ -39,6 +43,7 @@ export {
   serveFlagsCli,
   startFlagServer,
 } from './flag-server/index.js';
+export type { ReleaseState } from './flag-server/release-desk.js';
 export { EXIT as GATE_EXIT, type GateIo, runGateCli } from './gate/cli.js';
 export { decideStage, evaluateGate, GATE_DEFAULTS, type GateOptions } from './gate/evaluate.js';
 export { GateInputError, parseEventsNdjson } from './gate/events.js';
@@ -71,6 +76,15 @@ export {
   startHttpServer,
 } from './http/server.js';
 export { createStaticFiles, type StaticFilesOptions } from './http/static-files.js';
+export { type FreezeWindow, parseCalendar, type ReleaseCalendar } from './release/calendar.js';
+export { classifyChange } from './release/classify.js';
+export { type MetricCheck, type RecoveryResult, verifyRecovery } from './release/recovery.js';
+export { plainMetricComparison } from './release/recovery-metric.js';
+export { renderReportHtml } from './release/report/html.js';
+export type { ReportGate, ReportInputs } from './release/report/inputs.js';
+export { renderReportMarkdown } from './release/report/markdown.js';
+export { type AdvanceRefusal, checkAdvance } from './release/rules.js';
+export type { RecoveryCheck, RecoveryEventSource } from './release/watcher.js';
 export { portOptionSpec } from './server-options.js';
 export {
   parseServicesArgs,
@@ -81,3 +95,6 @@ export {
   servicesOptionsOf,
   startServices,
 } from './services.js';
+export * from './ssr/index.js';
+export { openStore, parseStoreSpec, type StoreSpec } from './store/open.js';
+export type { AppendResult, Engine, EventStore, StoredEvent } from './store/types.js';
