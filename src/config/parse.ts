@@ -24,7 +24,7 @@ import { isRecord } from '../json.js';
 import { parseFamilies } from './components.js';
 import { parseStartsAt } from './date.js';
 import { parseMonitorEvery } from './interval.js';
-import { STAGE_KEYS, TOP_KEYS } from './keys.js';
+import { STAGE_KEYS, TOP_KEYS, unwrapConfig } from './keys.js';
 import { CONFIG_LINT, type ConfigLint } from './lint.js';
 import { childPath, type IssueSink, reject } from './path.js';
 import { ALL_REGIONS, parseRegions } from './regions.js';
@@ -147,24 +147,10 @@ function parseBody(
 /** The whole parse; may throw only on values no JSON parser produces (getters, proxies). */
 function parse(json: unknown, lint: ConfigLint | undefined): ParseResult {
   const sink: IssueSink = { errors: [], warnings: [], lint };
-  let flagKey = FLAG_KEY;
-  let base = '$';
-  let body: unknown = json ?? { enabled: false };
-  const keys = isRecord(json) ? Object.keys(json) : [];
-  const only = keys.length === 1 && !TOP_KEYS.includes(keys[0]!) ? keys[0]! : undefined;
-  if (only !== undefined && isRecord(json)) {
-    const inner = json[only];
-    // `{"week1": {}}` is an empty stage, not a wrapper; the default flag key is always a wrapper.
-    if (
-      inner === null ||
-      (isRecord(inner) &&
-        (only === FLAG_KEY || (Object.keys(inner).length > 0 && !STAGE_KEYS.some((k) => k in inner))))
-    ) {
-      flagKey = only;
-      base = childPath('$', only);
-      body = inner ?? { enabled: false };
-    }
-  }
+  const unwrapped = unwrapConfig(json, FLAG_KEY, isRecord);
+  const { flagKey } = unwrapped;
+  const base = unwrapped.wrapped ? childPath('$', flagKey) : '$';
+  const body = unwrapped.body;
   if (!isRecord(body)) {
     reject(
       sink,

@@ -8,7 +8,7 @@ import { isRecord } from '../json.js';
 import { startsAtMs } from './date.js';
 import { monitorMinutes } from './interval.js';
 import { isIsoRegion } from './iso3166.js';
-import { STAGE_KEYS, TOP_KEYS } from './keys.js';
+import { TOP_KEYS, unwrapConfig } from './keys.js';
 import { asList, childPath } from './path.js';
 import { ALL_REGIONS } from './regions.js';
 import type { ParseResult, RegionRule, RolloutConfig, Stage } from './types.js';
@@ -51,23 +51,10 @@ interface Read {
 
 /** The whole read; the result is meaningful only when `bad` was never called. */
 function read(json: unknown, bad: Bad): Read {
-  let flagKey = FLAG_KEY;
-  let base = '$';
-  let body: unknown = json ?? { enabled: false };
-  const keys = isRecord(json) ? Object.keys(json) : [];
-  const only = keys.length === 1 && !TOP_KEYS.includes(keys[0]!) ? keys[0]! : undefined;
-  if (only !== undefined && isRecord(json)) {
-    const inner = json[only];
-    if (
-      inner === null ||
-      (isRecord(inner) &&
-        (only === FLAG_KEY || (Object.keys(inner).length > 0 && !STAGE_KEYS.some((k) => k in inner))))
-    ) {
-      flagKey = only;
-      base = childPath('$', only);
-      body = inner ?? { enabled: false };
-    }
-  }
+  const unwrapped = unwrapConfig(json, FLAG_KEY, isRecord);
+  const { flagKey } = unwrapped;
+  const base = unwrapped.wrapped ? childPath('$', flagKey) : '$';
+  let body = unwrapped.body;
   if (!isRecord(body)) {
     bad('$');
     body = {};
