@@ -290,10 +290,13 @@ function runSnippet(items: Record<string, string>, dataset: Record<string, strin
       return link;
     },
     head: { appendChild: (l: FakeLink) => links.push(l) },
+    // The snippet reads the links already present with one fixed selector (never a stored id).
+    querySelectorAll: (selector: string) => (selector === 'link[data-tr]' ? [...links] : []),
   };
   const localStorage = { getItem: (k: string) => (k in items ? (items[k] ?? null) : null) };
   const matchMedia = () => ({ matches: false });
-  runInNewContext(bootSnippet, { document, localStorage, matchMedia });
+  const location = { origin: 'https://app.test' };
+  runInNewContext(bootSnippet, { document, localStorage, matchMedia, location });
   return { links, classes, attrs };
 }
 
@@ -354,16 +357,18 @@ describe("the boot snippet's stored values (property, node:vm)", () => {
     );
   });
 
+  // A well-formed digest: the snippet links nothing whose integrity it could not check (issue 18).
+  const V1_SRI = `sha384-${'A'.repeat(64)}`;
   it('without a usable cache, links only the v1 monolith from its own attributes', () => {
     fc.assert(
       fc.property(fc.string(), (garbage) => {
         fc.pre(!garbage.includes('"links"'));
         const out = runSnippet(
           { 'token-rollout:decision': garbage },
-          { v1Href: '/t/v1/all.css', v1Integrity: 'sha384-v1' },
+          { v1Href: '/t/v1/all.css', v1Integrity: V1_SRI },
         );
         expect(out.links.map((l) => [l.attrs['data-tr'], l.href, l.integrity])).toEqual([
-          ['v1', '/t/v1/all.css', 'sha384-v1'],
+          ['v1', '/t/v1/all.css', V1_SRI],
         ]);
         expect(out.classes).toEqual(['theme--light']);
       }),
