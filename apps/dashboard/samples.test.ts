@@ -1,22 +1,7 @@
-import { type GateReportLike, gateViewOf } from 'token-rollout-tools';
+import { gateViewOf } from 'token-rollout-tools';
 import { describe, expect, it } from 'vitest';
+import { metric } from '../../test-support/gate-view.js';
 import { sampleOf } from './samples.js';
-
-const metric = (
-  overrides: Partial<GateReportLike['metrics'][number]>,
-): GateReportLike['metrics'][number] => ({
-  metric: 'error-rate',
-  label: 'users with a JS error',
-  scale: 'absolute',
-  worse: 'higher',
-  v1: { n: 40 },
-  v2: { n: 38 },
-  estimate: 0.02,
-  interval: { lower: 0.01, upper: 0.03 },
-  trigger: 0.005,
-  status: { kind: 'rollback', reason: 'shown worse' },
-  ...overrides,
-});
 
 describe('the dashboard chart samples', () => {
   it('turns each comparison into chart samples (estimate, bounds, trigger)', () => {

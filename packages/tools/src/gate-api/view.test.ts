@@ -1,22 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { metric } from '../../../../test-support/gate-view.js';
 import { gateOptionsFrom } from './endpoint.js';
-import { type GateReportLike, gateViewOf } from './view.js';
-
-const metric = (
-  overrides: Partial<GateReportLike['metrics'][number]>,
-): GateReportLike['metrics'][number] => ({
-  metric: 'error-rate',
-  label: 'users with a JS error',
-  scale: 'absolute',
-  worse: 'higher',
-  v1: { n: 40 },
-  v2: { n: 38 },
-  estimate: 0.02,
-  interval: { lower: 0.01, upper: 0.03 },
-  trigger: 0.005,
-  status: { kind: 'rollback', reason: 'shown worse' },
-  ...overrides,
-});
+import { gateViewOf } from './view.js';
 
 describe('the gate as the dashboard shows it', () => {
   it('says what a flag rollback does and shows rates in points with a signed trigger', () => {
