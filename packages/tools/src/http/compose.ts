@@ -6,6 +6,7 @@ import { type BugService, createBugService } from '../bugs/index.js';
 import { type Collector, type CollectorOptions, createCollector } from '../collector/collector.js';
 import { createFlagService, type FlagService, type FlagServiceOptions } from '../flag-server/service.js';
 import { createGateEndpoint } from '../gate-api/endpoint.js';
+import type { RecoveryEventSource } from '../release/watcher.js';
 import { type AccessPolicy, createAccessPolicy } from './access.js';
 import { isLoopback, localUrl } from './loopback.js';
 import { type Mount, startHttpServer } from './server.js';
@@ -97,6 +98,8 @@ export async function startToolsServer(options: ToolsServerOptions): Promise<Too
           access,
           adminToken,
           log: options.flags.log ?? options.log,
+          // The recovery check after a rollback reads the collected events (release/watcher.ts).
+          ...(collector ? { events: eventsOf(collector) } : {}),
         })
       : null;
     if (flags) opened.push(flags);
@@ -145,4 +148,18 @@ export async function startToolsServer(options: ToolsServerOptions): Promise<Too
     await Promise.allSettled(opened.map((s) => s.close()));
     throw error;
   }
+}
+
+/** The collector's events in a receive-time range, as the recovery check reads them. */
+function eventsOf(collector: Collector): RecoveryEventSource {
+  return {
+    async *events(range = {}) {
+      for await (const event of collector.events()) {
+        const at = event.receivedAt ?? event.ts;
+        if (range.since !== undefined && at < range.since) continue;
+        if (range.until !== undefined && at >= range.until) continue;
+        yield event;
+      }
+    },
+  };
 }
