@@ -2,7 +2,7 @@
 // apps/serve.test.ts and packages/tools/src/http/static-files.test.ts). Each case failed before its fix.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
-import { type FileHandle, mkdir, open, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { networkInterfaces } from 'node:os';
@@ -15,6 +15,8 @@ import { MAX_KEPT_BYTES } from '../packages/tools/src/flag-server/event-buffer.j
 import { startFlagServer } from '../packages/tools/src/flag-server/index.js';
 import { createFlagService } from '../packages/tools/src/flag-server/service.js';
 import { startServices } from '../packages/tools/src/services.js';
+import { openStore } from '../packages/tools/src/store/open.js';
+import type { EventStore } from '../packages/tools/src/store/types.js';
 import { sampleSession } from '../test-support/collector/sample-events.js';
 import { mulberry32 } from '../test-support/random.js';
 import { copyFlags, tempDir } from './support.js';
@@ -123,7 +125,7 @@ describe('(2) who may write to the collector', () => {
     return server;
   }
   const stored = async (server: Awaited<ReturnType<typeof collector>>) =>
-    server.collector.aggregates().events;
+    (await server.collector.aggregates()).events;
   const beacon = (url: string, origin: string, host?: string) =>
     raw(url, {
       method: 'POST',
@@ -259,18 +261,17 @@ describe('(5) flag streams and LaunchDarkly event posts are bounded', () => {
 describe('(7) health, the admin content type and the collector lock', () => {
   it('/health says not ok while appends fail (a full disk), and ok again once one succeeds', async () => {
     let full = false;
-    const openForAppend = async (path: string): Promise<FileHandle> => {
-      const handle = await open(path, 'a');
-      const write = handle.write.bind(handle) as (...args: unknown[]) => Promise<unknown>;
-      (handle as unknown as { write: (...args: unknown[]) => Promise<unknown> }).write = (...args) =>
-        full
-          ? Promise.reject(
-              Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' }),
-            )
-          : write(...args);
-      return handle;
+    // The event store's appends fail as a full disk makes them fail (DuckDB: an IO error on commit).
+    const real = await openStore({
+      engine: 'duckdb',
+      path: join(await tempDir('rel-hard-health-'), 'e.duckdb'),
+    });
+    const store: EventStore = {
+      ...real,
+      append: (events) =>
+        full ? Promise.reject(new Error('ENOSPC: no space left on device, write')) : real.append(events),
     };
-    const server = await startCollectorServer({ dataDir: await tempDir('rel-hard-health-'), openForAppend });
+    const server = await startCollectorServer({ dataDir: await tempDir('rel-hard-health-'), store });
     closers.push(() => server.close());
     full = true;
     expect((await raw(server.collectUrl, { method: 'POST', body: batch() })).status).toBe(503);
@@ -327,9 +328,11 @@ describe('(7) health, the admin content type and the collector lock', () => {
       const dataDir = await tempDir('rel-hard-lock-');
       await mkdir(dataDir, { recursive: true });
       await writeFile(join(dataDir, 'collector.lock'), String(zombie));
+      // The event store (DuckDB) holds an OS file lock, which dies with its process: a lock file left
+      // behind, even naming a zombie, is not consulted.
       const collector = await createCollector({ dataDir });
       closers.push(() => collector.close());
-      expect(collector.recovery.records).toBe(0);
+      expect(await collector.store.count()).toBe(0);
     },
   );
 });

@@ -1,4 +1,4 @@
-// Starts collector-process.ts as a child process (crash test, load bench) and waits for its URL.
+// Starts collector-process.ts as a child process (crash test, store bench) and waits for its URL.
 import { type ChildProcess, spawn } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 
@@ -11,9 +11,16 @@ export interface CollectorChild {
 
 const script = fileURLToPath(new URL('./collector-process.ts', import.meta.url));
 
-/** Spawns a collector server on `dataDir` in a fresh Node process (TypeScript through tsx). */
-export function spawnCollector(dataDir: string): Promise<CollectorChild> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script, dataDir], {
+/**
+ * Spawns a collector server on `dataDir` in a fresh Node process (TypeScript through tsx), with more
+ * arguments of collector-process.ts (`--store SPEC`, `--load N`); `onLine` gets each later stdout line.
+ */
+export function spawnCollector(
+  dataDir: string,
+  args: readonly string[] = [],
+  onLine: (line: string) => void = () => {},
+): Promise<CollectorChild> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script, dataDir, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = new Promise<void>((resolve) => {
@@ -21,15 +28,22 @@ export function spawnCollector(dataDir: string): Promise<CollectorChild> {
     else child.once('exit', () => resolve());
   });
   return new Promise((resolve, reject) => {
-    let out = '';
+    let buffer = '';
     let err = '';
+    let started = false;
     child.stderr?.on('data', (chunk: Buffer) => {
       err += chunk.toString();
     });
     child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const line = out.split('\n')[0];
-      if (out.includes('\n') && line !== undefined) {
+      buffer += chunk.toString();
+      const lines = buffer.split('\n');
+      buffer = lines.pop() ?? '';
+      for (const line of lines) {
+        if (started) {
+          onLine(line);
+          continue;
+        }
+        started = true;
         try {
           const { url } = JSON.parse(line) as { url: string };
           resolve({ url, child, exited });
@@ -39,7 +53,7 @@ export function spawnCollector(dataDir: string): Promise<CollectorChild> {
       }
     });
     child.once('exit', (code, signal) => {
-      reject(new Error(`collector process exited early (${code ?? signal}): ${err.trim()}`));
+      if (!started) reject(new Error(`collector process exited early (${code ?? signal}): ${err.trim()}`));
     });
   });
 }

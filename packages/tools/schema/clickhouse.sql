@@ -2,8 +2,8 @@
 -- Tested with ClickHouse 18.16 (Debian bookworm's package) and written in the plain SQL it knows, so newer
 -- servers take it too. `{db}` is the database named in the store URL. One row per metric event, as
 -- src/metrics/event.ts defines it (ARCHITECTURE.md "The event contract"); a pipeline of your own can
--- fill it and the gate reads it the same way. Queries count each `id` once (a retried insert that
--- ClickHouse stored twice is not counted twice).
+-- fill it and the gate reads it the same way. Each event is one row: the collector recognises a retried
+-- batch before inserting it (README: what is guaranteed on each engine).
 CREATE TABLE IF NOT EXISTS {db}.events (
   id             String,
   batch          String,
@@ -25,10 +25,12 @@ CREATE TABLE IF NOT EXISTS {db}.events (
 ) ENGINE = MergeTree()
 PARTITION BY toYYYYMM(toDateTime(intDiv(received_at, 1000)))
 ORDER BY (user_hash, received_at, id);
--- Batches already stored: a retried batch is recognised and skipped.
+-- Batches already stored: a retried batch is recognised and skipped, and a retry the client grew with
+-- newer events (same first event) stores only what is new.
 CREATE TABLE IF NOT EXISTS {db}.batches (
   batch       String,
+  first_id    String,
   events      UInt32,
   received_at Int64
 ) ENGINE = MergeTree()
-ORDER BY batch;
+ORDER BY (first_id, batch);

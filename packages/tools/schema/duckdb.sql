@@ -21,9 +21,12 @@ CREATE TABLE IF NOT EXISTS events (
   received_at    BIGINT NOT NULL,   -- server receive time, ms since epoch: windows and durations use it
   detail         VARCHAR
 );
--- Batches already stored: a retried batch (after a timeout or a crash) is recognised and skipped.
+-- Batches already stored: a retried batch (after a timeout or a crash) is recognised and skipped, and a
+-- retry the client grew with newer events (same first event) stores only what is new. No index: lookups
+-- read the last day's rows (zone maps skip older ones), so memory does not grow with the table.
 CREATE TABLE IF NOT EXISTS batches (
-  batch       VARCHAR PRIMARY KEY,
-  events      INTEGER NOT NULL,
+  batch       VARCHAR NOT NULL,     -- a hash of the batch's event ids, in order
+  first_id    VARCHAR NOT NULL,     -- the id of its first event
+  events      INTEGER NOT NULL,     -- how many events the batch had
   received_at BIGINT NOT NULL
 );

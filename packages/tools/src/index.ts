@@ -16,12 +16,7 @@ export {
 export { type GateEvidence, gateAuditFields, gateReason, launchDarklyAuditBody } from './audit/gate.js';
 export { AUDIT_FILE, type AuditLog, openAuditLog } from './audit/log.js';
 export type { AuditEntry, AuditKind, AuditMeta, AuditState, RollbackScope } from './audit/types.js';
-export type {
-  AggregateQuery,
-  AggregateSummary,
-  MetricRow,
-  UserSummary,
-} from './collector/aggregates.js';
+export type { AggregateQuery, AggregateSummary, MetricRow } from './collector/aggregates.js';
 export { deriveIngestKey } from './collector/auth.js';
 export { collectorCli } from './collector/cli.js';
 export { type Collector, type CollectorOptions, createCollector } from './collector/collector.js';
@@ -96,5 +91,11 @@ export {
   startServices,
 } from './services.js';
 export * from './ssr/index.js';
+export { gateReportOf, storeGateReport } from './store/gate-report.js';
+export {
+  gateStatistics,
+  type StatisticsRequest,
+  type StoreGateStatistics,
+} from './store/gate-statistics.js';
 export { openStore, parseStoreSpec, type StoreSpec } from './store/open.js';
-export type { AppendResult, Engine, EventStore, StoredEvent } from './store/types.js';
+export type { AppendResult, Engine, EventFilter, EventStore, StoredEvent } from './store/types.js';

@@ -80,3 +80,20 @@ export const maxStreamsOption = {
   min: 1,
   max: 100_000,
 } as const satisfies OptionSpec;
+
+/** `--store SPEC`: where the collector keeps events (store/open.ts `parseStoreSpec`). */
+export const storeOption = {
+  kind: 'string',
+  value: 'SPEC',
+  help: 'where events are kept: duckdb:PATH (default <data>/events.duckdb) or clickhouse://host:8123/db',
+  env: 'TOKEN_ROLLOUT_STORE',
+} as const satisfies OptionSpec;
+
+/** `--max-store-bytes N`: refuse new events (507) once the store is larger on disk. */
+export const maxStoreBytesOption = {
+  kind: 'integer',
+  value: 'N',
+  help: 'refuse new events with 507 once the event store takes more than N bytes on disk (default: no limit)',
+  min: 1,
+  max: Number.MAX_SAFE_INTEGER,
+} as const satisfies OptionSpec;

@@ -3,6 +3,7 @@
 // its beacon reporter need one origin. `npm start` (apps/serve.ts) is the same composition plus the demo.
 import { join, resolve } from 'node:path';
 import { type CommandSpec, type OptionSpec, type ParsedOptions, parseCommand } from './args.js';
+import { storeSpecOf } from './collector/cli.js';
 import { resolveFlagsDir } from './default-flags.js';
 import { startToolsServer, type ToolsServer, type ToolsServerOptions } from './http/compose.js';
 import {
@@ -14,17 +15,24 @@ import {
   flagsOption,
   hostOption,
   ingestKeyOption,
+  maxStoreBytesOption,
   maxStreamsOption,
   portOptionSpec,
+  storeOption,
 } from './server-options.js';
+import type { StoreSpec } from './store/open.js';
 
 /** Options of `startServices`; a non-loopback host needs both tokens. */
 export interface ServicesOptions {
   port?: number;
   host?: string;
   flagsDir: string;
-  /** Holds `flags/` (admin changes), `collector/` (the event log) and `bugs/`. */
+  /** Holds `flags/` (admin changes), `collector/` (the default event store, events.duckdb) and `bugs/`. */
   dataDir: string;
+  /** Where the collector keeps events (default DuckDB at `<dataDir>/collector/events.duckdb`). */
+  store?: StoreSpec;
+  /** The collector refuses new events (507) once the store takes more bytes than this. */
+  maxStoreBytes?: number;
   adminToken?: string;
   collectorToken?: string;
   ingestKey?: string;
@@ -37,6 +45,8 @@ export interface ServicesOptions {
 export const SERVICES_OPTIONS = {
   flags: flagsOption,
   data: dataOption('.data', 'where admin changes, events and bugs are kept (flags/, collector/, bugs/)'),
+  store: storeOption,
+  'max-store-bytes': maxStoreBytesOption,
   host: hostOption,
   'admin-token': adminTokenOption,
   'collector-token': collectorTokenOption,
@@ -59,9 +69,12 @@ export const SERVE_COMMAND = {
 
 /** `ServicesOptions` from parsed `serve` (or `npm start`) options. */
 export function servicesOptionsOf(o: ParsedOptions<typeof SERVE_COMMAND.options>): ServicesOptions {
+  const dataDir = resolve(o.data);
   return {
     flagsDir: resolveFlagsDir(o.flags),
-    dataDir: resolve(o.data),
+    dataDir,
+    ...(o.store ? { store: storeSpecOf(o.store, join(dataDir, 'collector')) } : {}),
+    ...(o['max-store-bytes'] !== undefined ? { maxStoreBytes: o['max-store-bytes'] } : {}),
     port: o.port,
     host: o.host,
     maxStreams: o['max-streams'],
@@ -95,6 +108,8 @@ export function servicesComposition(options: ServicesOptions): ToolsServerOption
     },
     collector: {
       dataDir: join(options.dataDir, 'collector'),
+      ...(options.store ? { store: options.store } : {}),
+      ...(options.maxStoreBytes !== undefined ? { maxStoreBytes: options.maxStoreBytes } : {}),
       ...(options.collectorToken ? { token: options.collectorToken } : {}),
       ...(options.ingestKey ? { ingestKey: options.ingestKey } : {}),
       ...(options.allowedOrigins ? { allowedOrigins: options.allowedOrigins } : {}),
@@ -116,6 +131,8 @@ export async function serveCli(argv: readonly string[], print = console.log): Pr
   print(`  LaunchDarkly SDKs: baseUri/streamUri/eventsUri = ${server.url}`);
   print(`  admin:     curl ${server.url}/admin/state`);
   print(`  collector: POST ${server.collectUrl}, GET ${server.url}/aggregates`);
+  if (server.collector)
+    print(`  events:    ${server.collector.store.location} (${server.collector.store.engine})`);
   print(`  gate:      GET ${server.url}/api/gate`);
   if (server.bugs) print(`  bugs:      GET ${server.url}/bugs`);
   return server;

@@ -1,11 +1,11 @@
-// In-memory aggregates over every stored event, updated as events are acknowledged and rebuilt from the
-// segments at start-up. Pure: no I/O, no clock.
-import type { Arm, Family, MetricEvent, MetricName } from 'token-rollout/core';
-import { ValueList } from './quantile.js';
-
-/** Metrics whose per-user sum/count the gate compares between arms. */
-export const USER_METRICS = ['fcp', 'lcp', 'inp', 'cls', 'ttfb', 'theme-switch', 'memory'] as const;
-export type UserMetric = (typeof USER_METRICS)[number];
+// The collector's aggregates (GET /aggregates, the dashboard's table): per arm × stage × family × metric
+// count, mean and quantiles, fallback reasons, page-level rates per arm × stage and distinct users per arm.
+// One SQL query over the event store (both engines, store/dialect.ts), so the collector's memory does not
+// grow with the events it stores; the collector caches the answer by the store's event count.
+import type { Arm, Family, MetricName } from 'token-rollout/core';
+import { type Dialect, dialectOf } from '../store/dialect.js';
+import { sqlString } from '../store/sql.js';
+import type { EventStore, Rows } from '../store/types.js';
 
 /** Filters for a read; a missing field matches everything. `stage: null` matches events outside any stage. */
 export interface AggregateQuery {
@@ -74,234 +74,182 @@ export interface AggregateSummary {
   fallbacks: FallbackRow[];
 }
 
-/** One user in one arm × stage: the unit the gate's statistics work on. */
-export interface UserRow {
-  user: string;
-  arm: Arm;
-  stage: string | null;
-  sessions: number;
-  pageViews: number;
-  errors: number;
-  conversions: number;
-  conversionValue: number;
-  metrics: Partial<Record<UserMetric, { sum: number; count: number }>>;
+const COLUMNS = [
+  'kind',
+  'arm',
+  'stage',
+  'family',
+  'label',
+  'n',
+  'mean',
+  'p50',
+  'p75',
+  'p95',
+  'users',
+  'sessions',
+  'page_views',
+  'pv_sessions',
+  'js_errors',
+  'error_sessions',
+  'conversions',
+  'converting_users',
+] as const;
+type Column = (typeof COLUMNS)[number];
+const TEXT = new Set<Column>(['kind', 'arm', 'stage', 'family', 'label']);
+
+/** One branch of the UNION: every column, typed alike (ClickHouse 18.16 wants equal types), NULL when unset. */
+function branch(d: Dialect, values: Partial<Record<Column, string>>, rest: string): string {
+  const cells = COLUMNS.map((c) => {
+    const value = values[c] ?? 'NULL';
+    return `${TEXT.has(c) ? d.str(value) : d.num(value)} AS ${c}`;
+  });
+  return `SELECT ${cells.join(', ')} ${rest}`;
 }
 
-/** `GET /aggregates?by=user`. */
-export interface UserSummary {
-  users: UserRow[];
-}
-
-interface Cell {
-  arm: Arm;
-  stage: string | null;
-  family: Family | null;
-  metric: MetricName;
-  values: ValueList;
-}
-
-interface RateCell extends Omit<RateRow, 'errorSessionRate' | 'errorsPerPageView' | 'conversionRate'> {}
-
-interface SessionState {
-  pageView: boolean;
-  error: boolean;
-}
-
-const SEP = '\u0001';
-const isUserMetric = (name: MetricName): name is UserMetric =>
-  (USER_METRICS as readonly string[]).includes(name);
-
-function matches(
-  query: AggregateQuery,
-  row: { arm: Arm; stage: string | null; family?: Family | null },
-): boolean {
-  if (query.arm !== undefined && row.arm !== query.arm) return false;
-  if (query.stage !== undefined && row.stage !== query.stage) return false;
-  if (query.family !== undefined && row.family !== query.family) return false;
-  return true;
-}
-
-function order(a: { arm: Arm; stage: string | null }, b: { arm: Arm; stage: string | null }): number {
-  return a.arm.localeCompare(b.arm) || (a.stage ?? '').localeCompare(b.stage ?? '');
+/** The summary's query: one UNION ALL of metric, fallback, rate, arm and total rows. */
+export function aggregatesQuery(d: Dialect, table: string, query: AggregateQuery): string {
+  const where = (parts: (string | false)[]) => {
+    const list = parts.filter((p): p is string => p !== false);
+    return list.length === 0 ? '' : `WHERE ${list.join(' AND ')}`;
+  };
+  const arm = query.arm !== undefined && `arm = ${sqlString(query.arm)}`;
+  const stage =
+    query.stage === null ? 'stage IS NULL' : query.stage !== undefined && `stage = ${sqlString(query.stage)}`;
+  const family = query.family !== undefined && `family = ${sqlString(query.family)}`;
+  const metric = query.metric !== undefined && `name = ${sqlString(query.metric)}`;
+  const q = (x: number) => d.quantileIf('value_num', x, 'value_num IS NOT NULL');
+  const metrics = branch(
+    d,
+    {
+      kind: "'metric'",
+      arm: 'arm',
+      stage: 'stage',
+      family: 'family',
+      label: 'name',
+      n: 'count(*)',
+      mean: 'avg(value_num)',
+      p50: q(0.5),
+      p75: q(0.75),
+      p95: q(0.95),
+    },
+    `FROM ${table} ${where(['value_num IS NOT NULL', arm, stage, family, metric])} GROUP BY arm, stage, family, name`,
+  );
+  const fallbacks =
+    query.metric === undefined || query.metric === 'fallback'
+      ? branch(
+          d,
+          {
+            kind: "'fallback'",
+            arm: 'arm',
+            stage: 'stage',
+            family: 'family',
+            label: 'value_text',
+            n: 'count(*)',
+          },
+          `FROM ${table} ${where(['value_text IS NOT NULL', arm, stage, family])} GROUP BY arm, stage, family, value_text`,
+        )
+      : null;
+  const rates = branch(
+    d,
+    {
+      kind: "'rate'",
+      arm: 'arm',
+      stage: 'stage',
+      users: d.countDistinctIf('user_hash', '1 = 1'),
+      sessions: d.countDistinctIf('session', '1 = 1'),
+      page_views: d.countIf("name = 'page-view'"),
+      pv_sessions: d.countDistinctIf('session', "name = 'page-view'"),
+      js_errors: d.countIf("name = 'js-error'"),
+      error_sessions: d.countDistinctIf('session', "name = 'js-error'"),
+      conversions: d.countIf("name = 'conversion'"),
+      converting_users: d.countDistinctIf('user_hash', "name = 'conversion'"),
+    },
+    `FROM ${table} ${where([arm, stage])} GROUP BY arm, stage`,
+  );
+  const arms = branch(
+    d,
+    {
+      kind: "'arm'",
+      arm: 'arm',
+      users: d.countDistinctIf('user_hash', '1 = 1'),
+      sessions: d.countDistinctIf('session', '1 = 1'),
+      n: 'count(*)',
+    },
+    `FROM ${table} ${where([arm])} GROUP BY arm`,
+  );
+  const total = branch(d, { kind: "'total'", n: 'count(*)' }, `FROM ${table}`);
+  return [metrics, fallbacks, rates, arms, total].filter((b) => b !== null).join(' UNION ALL ');
 }
 
 const ratio = (num: number, den: number): number | null => (den === 0 ? null : num / den);
+const text = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+const count = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
+const order = (a: { arm: Arm; stage: string | null }, b: { arm: Arm; stage: string | null }): number =>
+  a.arm.localeCompare(b.arm) || (a.stage ?? '').localeCompare(b.stage ?? '');
 
-/** The aggregates and the function that feeds them. */
-export interface Aggregates {
-  /** Counts one acknowledged event. */
-  add(event: MetricEvent): void;
-  /** Everything per arm × stage × family × metric, filtered by `query`. */
-  summary(query?: AggregateQuery): AggregateSummary;
-  /** Per-user rows, filtered by `query` (its `family` and `metric` are ignored: rows are per user). */
-  users(query?: AggregateQuery): UserSummary;
+/** The summary from the query's rows, sorted as the dashboard shows it. */
+export function summaryOf(rows: Rows): AggregateSummary {
+  const of = (kind: string) => rows.filter((r) => r.kind === kind);
+  const metrics: MetricRow[] = of('metric')
+    .map((r) => ({
+      arm: String(r.arm) as Arm,
+      stage: text(r.stage),
+      family: text(r.family) as Family | null,
+      metric: String(r.label) as MetricName,
+      count: count(r.n),
+      mean: r.mean === null ? null : Number(r.mean),
+      p50: r.p50 === null ? null : Number(r.p50),
+      p75: r.p75 === null ? null : Number(r.p75),
+      p95: r.p95 === null ? null : Number(r.p95),
+    }))
+    .sort(
+      (a, b) =>
+        order(a, b) || (a.family ?? '').localeCompare(b.family ?? '') || a.metric.localeCompare(b.metric),
+    );
+  const fallbacks: FallbackRow[] = of('fallback')
+    .map((r) => ({
+      arm: String(r.arm) as Arm,
+      stage: text(r.stage),
+      family: text(r.family) as Family | null,
+      reason: String(r.label),
+      count: count(r.n),
+    }))
+    .sort((a, b) => order(a, b) || (a.family ?? '').localeCompare(b.family ?? '') || b.count - a.count);
+  const rates: RateRow[] = of('rate')
+    .map((r) => {
+      const row = {
+        arm: String(r.arm) as Arm,
+        stage: text(r.stage),
+        users: count(r.users),
+        sessions: count(r.sessions),
+        pageViews: count(r.page_views),
+        pageViewSessions: count(r.pv_sessions),
+        jsErrors: count(r.js_errors),
+        errorSessions: count(r.error_sessions),
+        conversions: count(r.conversions),
+        convertingUsers: count(r.converting_users),
+      };
+      return {
+        ...row,
+        errorSessionRate: ratio(row.errorSessions, row.pageViewSessions),
+        errorsPerPageView: ratio(row.jsErrors, row.pageViews),
+        conversionRate: ratio(row.convertingUsers, row.users),
+      };
+    })
+    .sort(order);
+  const arms: ArmRow[] = of('arm')
+    .map((r) => ({
+      arm: String(r.arm) as Arm,
+      users: count(r.users),
+      sessions: count(r.sessions),
+      events: count(r.n),
+    }))
+    .sort((a, b) => a.arm.localeCompare(b.arm));
+  return { events: count(of('total')[0]?.n), arms, rates, metrics, fallbacks };
 }
 
-/** Creates empty aggregates. */
-export function createAggregates(): Aggregates {
-  let events = 0;
-  const cells = new Map<string, Cell>();
-  const fallbacks = new Map<string, FallbackRow>();
-  const rates = new Map<string, RateCell>();
-  const sessions = new Map<string, SessionState>();
-  const users = new Map<string, UserRow>();
-  const arms = new Map<Arm, { users: Set<string>; sessions: Set<string>; events: number }>();
-
-  function rateCell(arm: Arm, stage: string | null): RateCell {
-    const key = `${arm}${SEP}${stage ?? SEP}`;
-    let cell = rates.get(key);
-    if (!cell) {
-      cell = {
-        arm,
-        stage,
-        users: 0,
-        sessions: 0,
-        pageViews: 0,
-        pageViewSessions: 0,
-        jsErrors: 0,
-        errorSessions: 0,
-        conversions: 0,
-        convertingUsers: 0,
-      };
-      rates.set(key, cell);
-    }
-    return cell;
-  }
-
-  return {
-    add(event) {
-      events++;
-      const { arm, stage, name } = event;
-      const family = event.family ?? null;
-      const armState = arms.get(arm) ?? { users: new Set<string>(), sessions: new Set<string>(), events: 0 };
-      arms.set(arm, armState);
-      armState.events++;
-      armState.users.add(event.user);
-      armState.sessions.add(event.session);
-
-      const cellKey = [arm, stage ?? SEP, family ?? '', name].join(SEP);
-      if (typeof event.value === 'number') {
-        let cell = cells.get(cellKey);
-        if (!cell) {
-          cell = { arm, stage, family, metric: name, values: new ValueList() };
-          cells.set(cellKey, cell);
-        }
-        cell.values.push(event.value);
-      } else {
-        const key = `${cellKey}${SEP}${event.value}`;
-        const row = fallbacks.get(key) ?? { arm, stage, family, reason: event.value, count: 0 };
-        row.count++;
-        fallbacks.set(key, row);
-      }
-
-      const rate = rateCell(arm, stage);
-      const groupKey = `${arm}${SEP}${stage ?? SEP}`;
-      const userKey = `${groupKey}${SEP}${event.user}`;
-      let user = users.get(userKey);
-      if (!user) {
-        user = {
-          user: event.user,
-          arm,
-          stage,
-          sessions: 0,
-          pageViews: 0,
-          errors: 0,
-          conversions: 0,
-          conversionValue: 0,
-          metrics: {},
-        };
-        users.set(userKey, user);
-        rate.users++;
-      }
-      const sessionKey = `${groupKey}${SEP}${event.session}`;
-      let session = sessions.get(sessionKey);
-      if (!session) {
-        session = { pageView: false, error: false };
-        sessions.set(sessionKey, session);
-        rate.sessions++;
-        user.sessions++;
-      }
-      if (name === 'page-view') {
-        rate.pageViews++;
-        user.pageViews++;
-        if (!session.pageView) {
-          session.pageView = true;
-          rate.pageViewSessions++;
-        }
-      } else if (name === 'js-error') {
-        rate.jsErrors++;
-        user.errors++;
-        if (!session.error) {
-          session.error = true;
-          rate.errorSessions++;
-        }
-      } else if (name === 'conversion') {
-        rate.conversions++;
-        if (user.conversions === 0) rate.convertingUsers++;
-        user.conversions++;
-        user.conversionValue += typeof event.value === 'number' ? event.value : 0;
-      } else if (isUserMetric(name) && typeof event.value === 'number') {
-        const sum = user.metrics[name] ?? { sum: 0, count: 0 };
-        sum.sum += event.value;
-        sum.count++;
-        user.metrics[name] = sum;
-      }
-    },
-
-    summary(query = {}) {
-      const metricRows: MetricRow[] = [];
-      for (const cell of cells.values()) {
-        if (!matches(query, cell) || (query.metric !== undefined && cell.metric !== query.metric)) continue;
-        metricRows.push({
-          arm: cell.arm,
-          stage: cell.stage,
-          family: cell.family,
-          metric: cell.metric,
-          count: cell.values.count,
-          mean: cell.values.mean(),
-          p50: cell.values.quantile(0.5),
-          p75: cell.values.quantile(0.75),
-          p95: cell.values.quantile(0.95),
-        });
-      }
-      metricRows.sort(
-        (a, b) =>
-          order(a, b) || (a.family ?? '').localeCompare(b.family ?? '') || a.metric.localeCompare(b.metric),
-      );
-      const fallbackRows = [...fallbacks.values()]
-        .filter((row) => matches(query, row) && (query.metric === undefined || query.metric === 'fallback'))
-        .map((row) => ({ ...row }))
-        .sort((a, b) => order(a, b) || (a.family ?? '').localeCompare(b.family ?? '') || b.count - a.count);
-      const rateRows: RateRow[] = [...rates.values()]
-        .filter((cell) => matches({ arm: query.arm, stage: query.stage }, cell))
-        .map((cell) => ({
-          ...cell,
-          errorSessionRate: ratio(cell.errorSessions, cell.pageViewSessions),
-          errorsPerPageView: ratio(cell.jsErrors, cell.pageViews),
-          conversionRate: ratio(cell.convertingUsers, cell.users),
-        }))
-        .sort(order);
-      const armRows: ArmRow[] = [...arms.entries()]
-        .filter(([arm]) => query.arm === undefined || arm === query.arm)
-        .map(([arm, state]) => ({
-          arm,
-          users: state.users.size,
-          sessions: state.sessions.size,
-          events: state.events,
-        }))
-        .sort((a, b) => a.arm.localeCompare(b.arm));
-      return { events, arms: armRows, rates: rateRows, metrics: metricRows, fallbacks: fallbackRows };
-    },
-
-    users(query = {}) {
-      const rows = [...users.values()]
-        .filter((row) => matches({ arm: query.arm, stage: query.stage }, row))
-        .map((row) => ({
-          ...row,
-          metrics: Object.fromEntries(Object.entries(row.metrics).map(([k, v]) => [k, { ...v }])),
-        }))
-        .sort((a, b) => order(a, b) || a.user.localeCompare(b.user));
-      return { users: rows };
-    },
-  };
+/** The aggregates of the events in `store` matching `query` (one query, in a session: it may be large). */
+export async function aggregatesOf(store: EventStore, query: AggregateQuery = {}): Promise<AggregateSummary> {
+  const sql = aggregatesQuery(dialectOf(store.engine), store.table, query);
+  return summaryOf(await store.session((s) => s.query(sql)));
 }

@@ -37,7 +37,7 @@ describe('collector command', () => {
       lines.push(line),
     );
     try {
-      expect(lines[0]).toBe(`collector: ${server.url} (events in ${dir}: 0 read back)`);
+      expect(lines[0]).toBe(`collector: ${server.url} (events in ${dir}/events.duckdb: 0 stored)`);
       expect(lines).toContain(`  beacons:    POST ${server.collectUrl}`);
       expect(server.collectUrl).toMatch(/\/collect\?key=[\w-]{32}$/);
       expect((await fetch(`${server.url}/aggregates`)).status).toBe(401);

@@ -1,7 +1,7 @@
 // `token-rollout collector`: the collector alone (cli.ts dispatches here). The token may also come from
 // TOKEN_ROLLOUT_COLLECTOR_TOKEN.
 import { resolve } from 'node:path';
-import { type CommandSpec, type OptionSpec, parseCommand } from '../args.js';
+import { type CommandSpec, type OptionSpec, parseCommand, UsageError } from '../args.js';
 import {
   allowedHostOption,
   allowOriginOption,
@@ -9,8 +9,11 @@ import {
   dataOption,
   hostOption,
   ingestKeyOption,
+  maxStoreBytesOption,
   portOptionSpec,
+  storeOption,
 } from '../server-options.js';
+import { parseStoreSpec } from '../store/open.js';
 import { type CollectorServer, type CollectorServerOptions, startCollectorServer } from './server.js';
 
 /** The `collector` command's options. */
@@ -18,7 +21,9 @@ export const COLLECTOR_COMMAND = {
   name: 'token-rollout collector',
   summary: 'The metrics collector alone: POST /collect, GET /aggregates, GET /events/export, GET /health.',
   options: {
-    data: dataOption('.data/collector', 'where the event log is kept'),
+    data: dataOption('.data/collector', 'the data folder (the default store is <data>/events.duckdb)'),
+    store: storeOption,
+    'max-store-bytes': maxStoreBytesOption,
     port: portOptionSpec(8031),
     host: hostOption,
     token: collectorTokenOption,
@@ -49,6 +54,8 @@ export function parseCollectorArgs(
 ): CollectorServerOptions {
   const o = parseCommand(COLLECTOR_COMMAND, argv, env);
   const options: CollectorServerOptions = { dataDir: resolve(o.data), port: o.port, host: o.host };
+  if (o.store) options.store = storeSpecOf(o.store, options.dataDir);
+  if (o['max-store-bytes'] !== undefined) options.maxStoreBytes = o['max-store-bytes'];
   if (o.token) options.token = o.token;
   if (o['ingest-key']) options.ingestKey = o['ingest-key'];
   if (o['allow-origin'].length > 0) options.allowedOrigins = o['allow-origin'];
@@ -62,17 +69,21 @@ export function parseCollectorArgs(
 export async function collectorCli(argv: readonly string[], print = console.log): Promise<CollectorServer> {
   const options = parseCollectorArgs(argv);
   const server = await startCollectorServer(options);
-  const { recovery } = server.collector;
-  print(`collector: ${server.url} (events in ${options.dataDir}: ${recovery.records} read back)`);
-  if (recovery.skipped > 0 || recovery.truncatedBytes > 0) {
-    print(
-      `  repaired: ${recovery.skipped} damaged records skipped, ${recovery.truncatedBytes} torn bytes cut off`,
-    );
-  }
+  const { store } = server.collector;
+  print(`collector: ${server.url} (events in ${store.location}: ${await store.count()} stored)`);
   print(`  beacons:    POST ${server.collectUrl}`);
   print(
     `  aggregates: GET ${server.url}/aggregates${options.token ? '  (Authorization: Bearer <token>)' : ''}`,
   );
   print(`  export:     GET ${server.url}/events/export`);
   return server;
+}
+
+/** `--store` parsed, its error worded as a usage error (exit 2). */
+export function storeSpecOf(spec: string, dataDir: string): ReturnType<typeof parseStoreSpec> {
+  try {
+    return parseStoreSpec(spec, dataDir);
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
 }

@@ -1,26 +1,40 @@
-// The metrics collector: HTTP routes over the durable store and the in-memory aggregates. It mounts on
-// any Node http server through `handle(req, res)`; `startToolsServer` mounts it for every command.
+// The metrics collector: HTTP routes over the event store (store/: DuckDB embedded by default, ClickHouse
+// for scale). It mounts on any Node http server through `handle(req, res)`; `startToolsServer` mounts it
+// for every command. It keeps no event in memory: aggregates are SQL over the store, cached by its event
+// count, and the export streams pages of the store.
 import { once } from 'node:events';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { type Arm, isFamily, METRIC_NAMES, type MetricEvent, type MetricName } from 'token-rollout/core';
+import { join } from 'node:path';
+import { type Arm, isFamily, METRIC_NAMES, type MetricName } from 'token-rollout/core';
 import { type AccessPolicy, bearerToken, createAccessPolicy, sameSecret } from '../http/access.js';
 import { sendJson as send } from '../http/send.js';
+import { countCache } from '../store/cache.js';
 import {
-  type AggregateQuery,
-  type AggregateSummary,
-  createAggregates,
-  type UserSummary,
-} from './aggregates.js';
+  gateStatistics,
+  type StatisticsRequest,
+  type StoreGateStatistics,
+} from '../store/gate-statistics.js';
+import { openStore, type StoreSpec } from '../store/open.js';
+import { contentId } from '../store/rows.js';
+import type { EventFilter, EventStore, StoredEvent } from '../store/types.js';
+import { type AggregateQuery, type AggregateSummary, aggregatesOf } from './aggregates.js';
 import { deriveIngestKey } from './auth.js';
 import { readBody } from './body.js';
 import { locateJsonError } from './json-error.js';
 import { type OriginRule, originRule } from './origins.js';
-import { type EventStoreOptions, openEventStore, type RecoveryReport } from './store.js';
+import { storeState } from './store-state.js';
 import { validateBatch } from './validate.js';
 
 export interface CollectorOptions {
-  /** Directory of the event log (created when missing). */
+  /** The data directory: the default store is `<dataDir>/events.duckdb` (created when missing). */
   dataDir: string;
+  /**
+   * Where events are kept: a `--store` spec (store/open.ts), or an open store (it is then the
+   * collector's: closed with it). Default DuckDB at `<dataDir>/events.duckdb`.
+   */
+  store?: StoreSpec | EventStore;
+  /** New events are refused with 507 once the store takes more bytes than this on disk. Default: no limit. */
+  maxStoreBytes?: number;
   /** Largest accepted request body; larger ones get 413. Default 1 MiB. */
   maxBodyBytes?: number;
   /** Most events in one batch; more get 413. Default 1000. */
@@ -29,10 +43,6 @@ export interface CollectorOptions {
   token?: string;
   /** The key browsers put in `/collect?key=…`; derived from `token` when not given. */
   ingestKey?: string;
-  /** Extra wait before each group commit to gather more batches per fsync. Default 0. */
-  fsyncIntervalMs?: number;
-  /** Segment rotation size. Default 8 MiB. */
-  segmentBytes?: number;
   /** Path prefix the routes live under, e.g. `/collector`. Default none. */
   basePath?: string;
   /**
@@ -45,28 +55,30 @@ export interface CollectorOptions {
   access?: AccessPolicy;
   /** Clock for `receivedAt` (ms since epoch); tests pass a fixed one. */
   now?: () => number;
-  /** Opens the log's segment files for appending; tests pass one that fails, to inject write faults. */
-  openForAppend?: EventStoreOptions['openForAppend'];
 }
 
-/** The `POST /collect` answer (200 when something was stored, 400 when nothing was). */
+/**
+ * The `POST /collect` answer (200 when something was accepted, 400 when nothing was). `known` counts
+ * accepted events the store had already (a retried batch): they are not stored twice.
+ */
 export interface CollectResult {
   accepted: number;
   rejected: number;
   errors: string[];
+  known?: number;
 }
 
 export interface Collector {
   /** Answers the request when its path is one of the collector's routes; resolves true when it did. */
   handle(req: IncomingMessage, res: ServerResponse): Promise<boolean>;
-  /** Count, mean and quantiles per arm × stage × family × metric, rates per arm × stage. */
-  aggregates(query?: AggregateQuery): AggregateSummary;
-  /** Per-user counts per arm × stage, for the gate. */
-  users(query?: AggregateQuery): UserSummary;
-  /** Every acknowledged event, read back from disk, with the `receivedAt` it was stamped with. */
-  events(): AsyncGenerator<MetricEvent>;
-  /** What start-up found and repaired in the data directory. */
-  readonly recovery: RecoveryReport;
+  /** Count, mean and quantiles per arm × stage × family × metric, rates per arm × stage (cached). */
+  aggregates(query?: AggregateQuery): Promise<AggregateSummary>;
+  /** The gate's sufficient statistics for a stage, computed in the store (cached by its event count). */
+  gateStatistics(request?: StatisticsRequest): Promise<StoreGateStatistics>;
+  /** Stored events matching `filter`, oldest first, read back from the store in pages. */
+  events(filter?: EventFilter): AsyncGenerator<StoredEvent>;
+  /** The event store. */
+  readonly store: EventStore;
   /** The key `/collect` needs in its query string, or null when the collector is open. */
   readonly ingestKey: string | null;
   /** Finishes pending writes and closes the store. */
@@ -132,7 +144,7 @@ function parseFailure(text: string): { error: string; position?: number; line?: 
   };
 }
 
-/** Opens the store in `dataDir` (rebuilding the aggregates from it) and returns the collector. */
+/** Opens the store (DuckDB in `dataDir` unless another is given) and returns the collector. */
 export async function createCollector(options: CollectorOptions): Promise<Collector> {
   const maxBodyBytes = options.maxBodyBytes ?? 2 ** 20;
   const maxBatch = options.maxBatch ?? 1000;
@@ -142,20 +154,15 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
   const access = options.access ?? createAccessPolicy({ host: '127.0.0.1' });
   const origins: OriginRule = originRule(access, options.allowedOrigins);
   const now = options.now ?? Date.now;
-  const aggregates = createAggregates();
-  const store = await openEventStore(
-    {
-      dir: options.dataDir,
-      segmentBytes: options.segmentBytes,
-      fsyncIntervalMs: options.fsyncIntervalMs,
-      ...(options.openForAppend ? { openForAppend: options.openForAppend } : {}),
-    },
-    (event) => aggregates.add(event),
-  );
+  const store =
+    options.store !== undefined && 'append' in options.store
+      ? options.store
+      : await openStore(options.store ?? { engine: 'duckdb', path: join(options.dataDir, 'events.duckdb') });
+  const count = () => store.count();
+  const summaries = countCache<AggregateSummary>(count);
+  const statistics = countCache<StoreGateStatistics>(count, 8);
   let closing = false;
-  // The last append's failure (a full disk, a read-only volume), until an append succeeds again: /health
-  // must not say ok while every /collect answers 503.
-  let writeFailure: string | null = null;
+  const state = storeState(store, options.maxStoreBytes);
 
   const canWrite = (req: IncomingMessage, url: URL): boolean => {
     if (ingestKey === null) return true;
@@ -244,18 +251,31 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
       send(res, 400, result, cors);
       return;
     }
-    // The server's clock, never the client's: what the gate orders and windows events by.
-    const receivedAt = now();
-    const events = check.events.map((event) => ({ ...event, receivedAt }));
-    try {
-      await store.append(events);
-      writeFailure = null;
-    } catch (error) {
-      writeFailure = (error as Error).message;
-      send(res, 503, { error: `events not stored: ${writeFailure}` }, cors);
+    const full = await state.fullness();
+    if (full !== null) {
+      send(res, 507, { error: full }, cors);
       return;
     }
-    for (const event of events) aggregates.add(event);
+    // The server's clock, never the client's: what the gate orders and windows events by. An event
+    // without an id gets one from its content, so that its retry is still recognised.
+    // The validator returned fresh objects: they are completed in place (no copy per event).
+    const receivedAt = now();
+    const events: StoredEvent[] = check.events.map((event) => {
+      const stored = event as StoredEvent;
+      stored.id = event.id ?? contentId(event);
+      stored.receivedAt = receivedAt;
+      return stored;
+    });
+    try {
+      const appended = await store.append(events);
+      state.writeSucceeded();
+      if (appended.known > 0) result.known = appended.known;
+    } catch (error) {
+      const message = (error as Error).message;
+      state.writeFailed(message);
+      send(res, 503, { error: `events not stored: ${message}` }, cors);
+      return;
+    }
     send(res, 200, result, cors);
   }
 
@@ -269,12 +289,14 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
       aborted = true;
     });
     let chunk = '';
-    for await (const event of store.events()) {
+    const filter: EventFilter = {
+      arm: query.arm,
+      stage: query.stage,
+      family: query.family,
+      name: query.metric,
+    };
+    for await (const event of store.events(filter)) {
       if (aborted) break;
-      if (query.arm !== undefined && event.arm !== query.arm) continue;
-      if (query.stage !== undefined && event.stage !== query.stage) continue;
-      if (query.family !== undefined && event.family !== query.family) continue;
-      if (query.metric !== undefined && event.name !== query.metric) continue;
       chunk += `${JSON.stringify(event)}\n`;
       if (chunk.length >= 64 * 1024) {
         const ok = res.write(chunk);
@@ -284,6 +306,11 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
     }
     if (!aborted) res.end(chunk);
   }
+
+  const aggregates = (query: AggregateQuery = {}) =>
+    summaries.get(JSON.stringify(query), () => aggregatesOf(store, query));
+  const stats = (request: StatisticsRequest = {}) =>
+    statistics.get(JSON.stringify(request), () => gateStatistics(store, request));
 
   async function route(req: IncomingMessage, res: ServerResponse, url: URL, path: string): Promise<void> {
     if (closing) {
@@ -299,16 +326,17 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
       return;
     }
     if (path === '/health') {
-      // 503 while writes fail (the store stopped after a failed fsync, or the last append failed), so
-      // that a load balancer or monitor notices.
-      const { records, ...rest } = store.stats();
-      const ok = rest.failure === null && writeFailure === null;
-      send(res, ok ? 200 : 503, { ok, events: records, ...rest, writeFailure });
+      const { ok, body } = await state.health();
+      send(res, ok ? 200 : 503, body);
       return;
     }
     const refusal = access.checkRead(req, token, `GET ${url.pathname}`);
     if (refusal) {
       send(res, refusal.status, { error: refusal.error }, refusal.headers);
+      return;
+    }
+    if (path === '/gate/statistics') {
+      send(res, 200, await stats(statisticsRequest(url.searchParams)));
       return;
     }
     const parsed = parseQuery(url.searchParams);
@@ -318,9 +346,12 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
     }
     if (path === '/aggregates') {
       const by = url.searchParams.get('by') ?? 'cell';
-      if (by === 'user') send(res, 200, aggregates.users(parsed.query));
-      else if (by === 'cell') send(res, 200, aggregates.summary(parsed.query));
-      else send(res, 400, { error: `query parameter by: expected "user" or "cell", got "${by}"` });
+      if (by === 'cell') send(res, 200, await aggregates(parsed.query));
+      else {
+        send(res, 400, {
+          error: `query parameter by: expected "cell", got "${by}" (per-user figures are the gate's: GET /gate/statistics)`,
+        });
+      }
       return;
     }
     await exportEvents(res, parsed.query);
@@ -331,9 +362,7 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
       const url = new URL(req.url ?? '/', 'http://collector.invalid');
       if (!url.pathname.startsWith(`${base}/`)) return false;
       const path = url.pathname.slice(base.length);
-      if (path !== '/collect' && path !== '/aggregates' && path !== '/events/export' && path !== '/health') {
-        return false;
-      }
+      if (!ROUTES.has(path)) return false;
       try {
         await route(req, res, url, path);
       } catch (error) {
@@ -342,14 +371,28 @@ export async function createCollector(options: CollectorOptions): Promise<Collec
       }
       return true;
     },
-    aggregates: (query) => aggregates.summary(query),
-    users: (query) => aggregates.users(query),
-    events: () => store.events(),
-    recovery: store.recovery,
+    aggregates,
+    gateStatistics: stats,
+    events: (filter) => store.events(filter),
+    store,
     ingestKey,
     async close() {
       closing = true;
       await store.close();
     },
   };
+}
+
+const ROUTES = new Set(['/collect', '/aggregates', '/events/export', '/health', '/gate/statistics']);
+
+/** `GET /gate/statistics?stage=S&prefer=S&order=a,b,c`: which stage, as `gateStatistics` takes it. */
+function statisticsRequest(params: URLSearchParams): StatisticsRequest {
+  const request: StatisticsRequest = {};
+  const stage = params.get('stage');
+  if (stage) request.stage = stage;
+  const prefer = params.get('prefer');
+  if (prefer) request.prefer = prefer;
+  const order = params.get('order');
+  if (order) request.stageOrder = order.split(',').filter((s) => s !== '');
+  return request;
 }

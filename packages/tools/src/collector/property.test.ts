@@ -71,6 +71,7 @@ describe('arbitrary bodies (property)', () => {
         const answer = (await res.json()) as {
           accepted?: number;
           rejected?: number;
+          known?: number;
           errors?: string[];
           error?: string;
         };
@@ -98,18 +99,19 @@ describe('arbitrary bodies (property)', () => {
         for (const error of answer.errors ?? []) {
           expect(error).toMatch(/^((\$|\[\d+\])(\.\w+)?: .+|…and \d+ more)$/);
         }
-        expectedStored += model;
+        // The same valid events sent again (fast-check repeats small bodies) are a retry: stored once.
+        expectedStored += model - (answer.known ?? 0);
       }),
       { numRuns: 2500 },
     );
     const stored: MetricEvent[] = [];
     for await (const e of server.collector.events()) stored.push(e);
     expect(stored.length).toBe(expectedStored);
-    expect(server.collector.aggregates().events).toBe(expectedStored);
+    expect((await server.collector.aggregates()).events).toBe(expectedStored);
     // Everything stored passes the shared contract check the gate applies when it reads the export.
     expect(stored.filter((e) => contractProblems(e).length > 0)).toEqual([]);
     expect((await fetch(`${server.url}/health`)).status).toBe(200);
-  }, 180_000); // thousands of HTTP round trips, each fsync'd: slow on a loaded machine
+  }, 180_000); // thousands of HTTP round trips, each committed: slow on a loaded machine
 
   it('accept only what the shared contract accepts (property)', () => {
     fc.assert(

@@ -1,226 +1,163 @@
-import { spawnSync } from 'node:child_process';
-import { appendFileSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import { open } from 'node:fs/promises';
-import { join } from 'node:path';
+// The collector over its event store: a retried batch is answered 200 and stored once, a full store
+// refuses events with 507, failing writes make /health say so, and the same routes work on ClickHouse.
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { createClient } from '@clickhouse/client';
 import type { MetricEvent } from 'token-rollout/core';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
+import { sampleSession } from '../../../../test-support/collector/sample-events.js';
+import { mulberry32 } from '../../../../test-support/random.js';
+import { clickHouseAvailable, testDatabaseUrl } from '../../../../test-support/store/clickhouse.js';
 import { tempDirs } from '../../../../test-support/temp-dirs.js';
-import { encodeRecord } from './record.js';
-import { type EventStore, openEventStore, segmentName } from './store.js';
+import { parseClickHouseUrl } from '../store/clickhouse.js';
+import { openStore } from '../store/open.js';
+import type { EventStore } from '../store/types.js';
+import { type CollectorServer, startCollectorServer } from './server.js';
 
 const dirs = tempDirs('collector-store-');
-const tempDir = () => dirs.make();
-afterAll(() => dirs.removeAll());
-const event = (i: number): MetricEvent => ({
-  name: 'fcp',
-  value: i,
-  arm: i % 2 === 0 ? 'v1' : 'v2',
-  stage: 'week1',
-  configVersion: 'c',
-  region: 'AU',
-  user: (0x10000000 + i).toString(16),
-  session: `s${i}`,
-  ts: 1_700_000_000_000 + i,
-  assignment: i % 2 === 0 ? 'control' : 'treatment',
-  bucket: i % 2 === 0 ? 0.9 : 0.1,
+const open: CollectorServer[] = [];
+afterEach(async () => {
+  await Promise.all(open.splice(0).map((s) => s.close()));
 });
-const range = (from: number, to: number) => Array.from({ length: to - from }, (_, k) => event(from + k));
+const chUp = await clickHouseAvailable();
+if (!chUp)
+  console.warn(
+    'ClickHouse cases skipped: no ClickHouse server answers (scripts/ensure-clickhouse.sh starts one)',
+  );
+const chUrl = testDatabaseUrl('tr_collector');
+afterAll(async () => {
+  dirs.removeAll();
+  if (!chUp) return;
+  const { server, database } = parseClickHouseUrl(chUrl);
+  const client = createClient({ url: server });
+  await client.command({ query: `DROP DATABASE IF EXISTS ${database}` });
+  await client.close();
+}, 60_000);
 
-async function readAll(store: EventStore): Promise<number[]> {
-  const values: number[] = [];
-  for await (const e of store.events()) values.push(e.value as number);
-  return values;
+async function start(options: Partial<Parameters<typeof startCollectorServer>[0]> = {}) {
+  const server = await startCollectorServer({ dataDir: dirs.make(), ...options });
+  open.push(server);
+  return server;
 }
 
-async function reopen(dir: string, options: { segmentBytes?: number } = {}) {
-  const recovered: MetricEvent[] = [];
-  const store = await openEventStore({ dir, ...options }, (e) => recovered.push(e));
-  return { store, recovered };
-}
+const post = (url: string, events: readonly MetricEvent[]) =>
+  fetch(url, { method: 'POST', headers: { 'content-type': 'text/plain' }, body: JSON.stringify(events) });
 
-describe('event store', () => {
-  it('reads back every appended event after a reopen, in order', async () => {
-    const dir = tempDir();
-    const first = await openEventStore({ dir });
-    await first.append(range(0, 3));
-    await first.append(range(3, 5));
-    expect(await readAll(first)).toEqual([0, 1, 2, 3, 4]);
-    await first.close();
-    const { store, recovered } = await reopen(dir);
-    expect(recovered).toEqual(range(0, 5));
-    expect(store.recovery).toMatchObject({ segments: 1, records: 5, skipped: 0, truncatedBytes: 0 });
-    await store.close();
-  });
+const withIds = (events: MetricEvent[], prefix: string) =>
+  events.map((e, i) => ({ ...e, id: `${prefix}-${i}` }));
 
-  it('cuts off a torn final write on start-up and keeps appending on a clean line', async () => {
-    const dir = tempDir();
-    const first = await openEventStore({ dir });
-    await first.append(range(0, 3));
-    await first.close();
-    const segment = join(dir, segmentName(1));
-    const goodSize = statSync(segment).size;
-    const torn = encodeRecord(event(99)).slice(0, 40); // a write that died halfway
-    appendFileSync(segment, torn);
-
-    const { store, recovered } = await reopen(dir);
-    expect(recovered.map((e) => e.value)).toEqual([0, 1, 2]);
-    expect(store.recovery.truncatedBytes).toBe(torn.length);
-    expect(store.recovery.problems[0]).toContain(`${segmentName(1)}@${goodSize}: torn tail`);
-    expect(statSync(segment).size).toBe(goodSize);
-    await store.append(range(3, 4));
-    await store.close();
-
-    const again = await reopen(dir);
-    expect(again.recovered.map((e) => e.value)).toEqual([0, 1, 2, 3]);
-    expect(again.store.recovery).toMatchObject({ skipped: 0, truncatedBytes: 0 });
-    await again.store.close();
-  });
-
-  it('skips a damaged record without losing its neighbours', async () => {
-    const dir = tempDir();
-    const first = await openEventStore({ dir });
-    await first.append(range(0, 3));
-    await first.close();
-    const segment = join(dir, segmentName(1));
-    const lines = readFileSync(segment, 'utf8').split('\n');
-    lines[1] = (lines[1] as string).replace('"fcp"', '"lcp"'); // bit rot: checksum no longer matches
-    writeFileSync(segment, lines.join('\n'));
-
-    const { store, recovered } = await reopen(dir);
-    expect(recovered.map((e) => e.value)).toEqual([0, 2]);
-    expect(store.recovery.skipped).toBe(1);
-    expect(store.recovery.problems).toEqual([
-      `${segmentName(1)}@${(lines[0] as string).length + 1}: checksum-mismatch`,
-    ]);
-    expect(await readAll(store)).toEqual([0, 2]);
-    await store.close();
-  });
-
-  it('rotates segments at the size limit and reads across them', async () => {
-    const dir = tempDir();
-    const store = await openEventStore({ dir, segmentBytes: 1000 });
-    for (let i = 0; i < 20; i++) await store.append(range(i * 3, i * 3 + 3));
-    expect(store.stats().segments).toBeGreaterThan(3);
-    expect(readdirSync(dir).filter((f) => f.startsWith('segment-')).length).toBe(store.stats().segments);
-    expect(await readAll(store)).toEqual(range(0, 60).map((e) => e.value));
-    await store.close();
-    const { store: again, recovered } = await reopen(dir, { segmentBytes: 1000 });
-    expect(recovered.length).toBe(60);
-    await again.close();
-  });
-
-  it('commits batches that arrive together with shared fsyncs', async () => {
-    const dir = tempDir();
-    const store = await openEventStore({ dir });
-    await Promise.all(Array.from({ length: 200 }, (_, i) => store.append(range(i * 2, i * 2 + 2))));
-    const stats = store.stats();
-    expect(stats.records).toBe(400);
-    expect(stats.syncs).toBeLessThan(200);
-    expect((await readAll(store)).sort((a, b) => a - b)).toEqual(range(0, 400).map((e) => e.value));
-    await store.close();
-  });
-
-  it('gathers appends for fsyncIntervalMs before each group commit when asked to', async () => {
-    const dir = tempDir();
-    const store = await openEventStore({ dir, fsyncIntervalMs: 20 });
-    const first = store.append(range(0, 1));
-    await new Promise((resolve) => setTimeout(resolve, 5));
-    await Promise.all([first, store.append(range(1, 2)), store.append(range(2, 3))]);
-    expect(store.stats()).toMatchObject({ records: 3, syncs: 1 });
-    await store.close();
-  });
-
-  it('after a failed write (disk full halfway), rejects that batch and leaves the log clean', async () => {
-    const dir = tempDir();
-    let writes = 0;
-    const store = await openEventStore({
-      dir,
-      openForAppend: async (path) => {
-        const real = await open(path, 'a');
-        return new Proxy(real, {
-          get(target, prop) {
-            if (prop === 'write') {
-              return async (data: Buffer, offset: number, length: number) => {
-                writes++;
-                if (writes === 2) {
-                  await target.write(data, offset, Math.floor(length / 2)); // half a group reaches the disk
-                  throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
-                }
-                return target.write(data, offset, length);
-              };
-            }
-            const value = Reflect.get(target, prop) as unknown;
-            return typeof value === 'function' ? value.bind(target) : value;
-          },
-        });
-      },
+describe('retries', () => {
+  it('answers a retried batch 200 and stores it once; a grown retry stores only what is new', async () => {
+    const server = await start();
+    const random = mulberry32(5);
+    const batch = withIds(sampleSession(random, 'a', 1_700_000_000_000), 'a');
+    const more = withIds(sampleSession(random, 'b', 1_700_000_000_000), 'b');
+    const first = await post(server.collectUrl, batch);
+    expect(await first.json()).toEqual({ accepted: batch.length, rejected: 0, errors: [] });
+    const again = await post(server.collectUrl, batch);
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual({
+      accepted: batch.length,
+      rejected: 0,
+      errors: [],
+      known: batch.length,
     });
-    await store.append(range(0, 2));
-    await expect(store.append(range(2, 4))).rejects.toThrow('ENOSPC');
-    await store.append(range(4, 6));
-    expect(await readAll(store)).toEqual([0, 1, 4, 5]);
-    await store.close();
-    const { store: again, recovered } = await reopen(dir);
-    expect(recovered.map((e) => e.value)).toEqual([0, 1, 4, 5]);
-    expect(again.recovery).toMatchObject({ skipped: 0, truncatedBytes: 0 });
-    await again.close();
+    const grown = await post(server.collectUrl, [...batch, ...more]);
+    expect(await grown.json()).toMatchObject({ accepted: batch.length + more.length, known: batch.length });
+    expect(await server.collector.store.count()).toBe(batch.length + more.length);
   });
 
-  it('after a failed fsync, refuses every further append until a restart', async () => {
-    const dir = tempDir();
-    let syncs = 0;
-    const store = await openEventStore({
-      dir,
-      openForAppend: async (path) => {
-        const real = await open(path, 'a');
-        return new Proxy(real, {
-          get(target, prop) {
-            if (prop === 'datasync') {
-              return async () => {
-                if (++syncs === 2)
-                  throw Object.assign(new Error('EIO: i/o error, fdatasync'), { code: 'EIO' });
-                return target.datasync();
-              };
-            }
-            const value = Reflect.get(target, prop) as unknown;
-            return typeof value === 'function' ? value.bind(target) : value;
-          },
-        });
-      },
-    });
-    await store.append(range(0, 1));
-    await expect(store.append(range(1, 2))).rejects.toThrow('EIO');
-    await expect(store.append(range(2, 3))).rejects.toThrow(
-      'the event store stopped after a failed fsync (EIO: i/o error, fdatasync); restart it',
+  it('recognises the retry of events sent without ids (ids from their content)', async () => {
+    const server = await start();
+    const batch = sampleSession(mulberry32(6), 'c', 1_700_000_000_000);
+    await post(server.collectUrl, batch);
+    expect(await (await post(server.collectUrl, batch)).json()).toMatchObject({ known: batch.length });
+    expect(await server.collector.store.count()).toBe(batch.length);
+  });
+});
+
+describe('bounds', () => {
+  it('refuses new events with 507 over --max-store-bytes, and /health says the store is full', async () => {
+    const server = await start({ maxStoreBytes: 1 });
+    const res = await post(server.collectUrl, sampleSession(mulberry32(7), 'd', 1_700_000_000_000));
+    expect(res.status).toBe(507);
+    const { error } = (await res.json()) as { error: string };
+    expect(error).toMatch(
+      /^the event store is full: .*events\.duckdb takes \d+ bytes, over the limit of 1 \(--max-store-bytes\)/,
     );
-    await store.close();
-    const { store: again, recovered } = await reopen(dir);
-    expect(recovered.map((e) => e.value)).toContain(0);
-    expect(recovered.map((e) => e.value)).not.toContain(2);
-    await again.append(range(3, 4));
-    await again.close();
+    const health = await fetch(`${server.url}/health`);
+    expect(health.status).toBe(503);
+    expect(await health.json()).toMatchObject({
+      ok: false,
+      maxStoreBytes: 1,
+      full: error,
+      writeFailure: null,
+    });
+    expect(await server.collector.store.count()).toBe(0);
   });
 
-  it('refuses a second writer on the same directory, but takes over from a dead one', async () => {
-    const dir = tempDir();
-    const store = await openEventStore({ dir });
-    await expect(openEventStore({ dir })).rejects.toThrow(/is already open in this process/);
-    await store.close();
-
-    const dead = spawnSync(process.execPath, ['-e', '0']).pid;
-    writeFileSync(join(dir, 'collector.lock'), String(dead));
-    const next = await openEventStore({ dir });
-    await next.append(range(0, 1));
-    await next.close();
+  it('/health says not ok while appends fail (a full disk), and ok again once one succeeds', async () => {
+    let failing = false;
+    const real = await openStore({ engine: 'duckdb', path: `${dirs.make()}/events.duckdb` });
+    const store: EventStore = {
+      ...real,
+      append: (events) =>
+        failing ? Promise.reject(new Error('IO Error: No space left on device')) : real.append(events),
+    };
+    const server = await start({ store });
+    failing = true;
+    const batch = sampleSession(mulberry32(8), 'e', 1_700_000_000_000);
+    const refused = await post(server.collectUrl, batch);
+    expect(refused.status).toBe(503);
+    expect(await refused.json()).toEqual({ error: 'events not stored: IO Error: No space left on device' });
+    const sick = await fetch(`${server.url}/health`);
+    expect(sick.status).toBe(503);
+    expect(await sick.json()).toMatchObject({ ok: false, writeFailure: 'IO Error: No space left on device' });
+    failing = false;
+    expect((await post(server.collectUrl, batch)).status).toBe(200);
+    const well = await fetch(`${server.url}/health`);
+    expect(await well.json()).toMatchObject({ ok: true, writeFailure: null, events: batch.length });
   });
 
-  it('rejects appends after close, storing nothing', async () => {
-    const dir = tempDir();
-    const store = await openEventStore({ dir });
-    await store.close();
-    await expect(store.append(range(0, 1))).rejects.toThrow('the event store is closed');
-    const { recovered, store: again } = await reopen(dir);
-    expect(recovered).toEqual([]);
-    await again.close();
+  it('names the file when another process holds the DuckDB store', async () => {
+    const path = `${dirs.make()}/events.duckdb`;
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'test-support/store/append-child.ts', path, '1'],
+      {
+        stdio: ['ignore', 'pipe', 'inherit'],
+      },
+    );
+    try {
+      await once(child.stdout, 'data'); // it holds the file once it has stored a batch
+      await expect(openStore({ engine: 'duckdb', path })).rejects.toThrow(
+        `${path} is in use by another process (DuckDB allows one writer): stop it, or give this one its own --data or --store`,
+      );
+    } finally {
+      child.kill('SIGKILL');
+      await once(child, 'exit');
+    }
+  }, 30_000);
+});
+
+describe.skipIf(!chUp)('on ClickHouse', () => {
+  it('collects, aggregates, exports, reports health and the gate statistics', async () => {
+    const server = await start({ store: { engine: 'clickhouse', url: chUrl } });
+    const random = mulberry32(9);
+    const batches = Array.from({ length: 5 }, (_, i) =>
+      withIds(sampleSession(random, `ch${i}`, 1_700_000_000_000), `ch${i}`),
+    );
+    for (const batch of batches) expect((await post(server.collectUrl, batch)).status).toBe(200);
+    const sent = batches.flat();
+    const retry = await post(server.collectUrl, batches[0]!);
+    expect(await retry.json()).toMatchObject({ known: batches[0]!.length });
+    const summary = await (await fetch(`${server.url}/aggregates`)).json();
+    expect(summary).toMatchObject({ events: sent.length });
+    const lines = (await (await fetch(`${server.url}/events/export?metric=page-view`)).text()).split('\n');
+    expect(lines.filter(Boolean)).toHaveLength(5);
+    const health = await (await fetch(`${server.url}/health`)).json();
+    expect(health).toMatchObject({ ok: true, engine: 'clickhouse', events: sent.length });
+    const stats = await (await fetch(`${server.url}/gate/statistics`)).json();
+    expect(stats).toMatchObject({ stage: 'week2', stagesInData: ['week2'] });
   });
 });

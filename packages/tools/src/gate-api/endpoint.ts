@@ -1,20 +1,21 @@
-// GET /api/gate: the gate's current decision on the collected events, for the dashboard. It runs the same
-// pure `evaluateGate` as `token-rollout gate`, re-evaluated only when new events arrived or the stage changed.
-// A read route: the Host check and the collector's token apply (http/access.ts).
-import type { MetricEvent } from 'token-rollout/core';
-import { evaluateGate, type GateOptions } from '../gate/evaluate.js';
+// GET /api/gate: the gate's current decision on the collected events, for the dashboard. The per-user
+// aggregation runs in the event store (store/gate-sql.ts), its statistics cached by the store's event
+// count, and the decision is the gate's own `decideStage`: a request with other options (alpha=…) costs
+// a decision, not a pass over the events. A read route: the Host check and the collector's token apply.
+import type { GateOptions } from '../gate/evaluate.js';
 import type { AccessPolicy } from '../http/access.js';
 import { sendJson } from '../http/send.js';
 import type { Handler } from '../http/server.js';
+import { gateReportOf } from '../store/gate-report.js';
+import type { StatisticsRequest, StoreGateStatistics } from '../store/gate-statistics.js';
 import { emptyGateView, type GateView, gateViewOf } from './view.js';
 
 /** The path it answers. */
 export const GATE_PATH = '/api/gate';
 
-/** Where the endpoint reads from: the collector's events and count, and the flag service's active stage. */
+/** Where the endpoint reads from: the store's statistics (the collector's) and the flag service's stage. */
 export interface GateSources {
-  events(): AsyncIterable<MetricEvent>;
-  eventCount(): number;
+  statistics(request: StatisticsRequest): Promise<StoreGateStatistics>;
   activeStage(): string | null;
 }
 
@@ -45,8 +46,6 @@ export function createGateEndpoint(
   access: AccessPolicy,
   readToken: string | null,
 ): Handler {
-  let cacheKey = '';
-  let cached: GateView | null = null;
   return async (req, res) => {
     const url = new URL(req.url ?? '/', 'http://gate.invalid');
     if (url.pathname !== GATE_PATH) return false;
@@ -60,26 +59,18 @@ export function createGateEndpoint(
       return true;
     }
     const stage = sources.activeStage();
-    const options = gateOptionsFrom(url.searchParams);
-    const key = `${sources.eventCount()}|${stage}|${JSON.stringify(options)}`;
-    if (!cached || key !== cacheKey) {
-      cached = await evaluate(sources, stage, options);
-      cacheKey = key;
-    }
-    sendJson(res, 200, cached);
+    sendJson(res, 200, await evaluate(sources, stage, gateOptionsFrom(url.searchParams)));
     return true;
   };
 }
 
 async function evaluate(sources: GateSources, stage: string | null, options: GateOptions): Promise<GateView> {
-  const events: MetricEvent[] = [];
-  for await (const event of sources.events()) events.push(event);
-  const staged = events.filter((e) => e.stage !== null);
-  if (staged.length === 0) return emptyGateView(stage, 'No events in a stage yet.');
-  // Judge the active stage when it has data, else the latest stage that has.
-  const judged = stage !== null && staged.some((e) => e.stage === stage) ? stage : undefined;
   try {
-    return gateViewOf(evaluateGate(events, { ...options, stage: judged }));
+    // Judge the active stage when it has data, else the latest stage that has.
+    const stats = await sources.statistics({ prefer: stage });
+    if (stats.stage === null) return emptyGateView(stage, 'No events in a stage yet.');
+    const judged = stats.stage === stage ? { stage } : {};
+    return gateViewOf(gateReportOf(stats, { ...options, ...judged }));
   } catch (error) {
     return { ...emptyGateView(stage, ''), error: error instanceof Error ? error.message : String(error) };
   }

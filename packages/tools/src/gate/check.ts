@@ -2,6 +2,8 @@
 // the Lighthouse run (each again at every check, so --watch sees new bugs and a changed stage), then
 // evaluate. Every effect comes in through `io`.
 import { readFile } from 'node:fs/promises';
+import { gateReportOf } from '../store/gate-report.js';
+import { statisticsFrom } from '../store/gate-source.js';
 import { readBugs } from './bug-source.js';
 import type { CliOptions } from './cli-args.js';
 import { evaluateGate, type GateOptions } from './evaluate.js';
@@ -18,25 +20,16 @@ export interface CheckIo {
   now: () => number;
 }
 
-async function loadEvents(source: CliOptions['source'], io: CheckIo): Promise<NdjsonEvents> {
-  if (source.kind === 'file') {
-    let text: string;
-    try {
-      text = await readFile(source.path, 'utf8');
-    } catch (error) {
-      throw new GateInputError(
-        `--events: cannot read ${source.path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
-      );
-    }
-    return parseEventsNdjson(text, source.path);
+async function loadEvents(source: Extract<CliOptions['source'], { kind: 'file' }>): Promise<NdjsonEvents> {
+  let text: string;
+  try {
+    text = await readFile(source.path, 'utf8');
+  } catch (error) {
+    throw new GateInputError(
+      `--events: cannot read ${source.path} (${(error as NodeJS.ErrnoException).code ?? 'error'})`,
+    );
   }
-  const url = `${source.url.replace(/\/+$/, '')}/events/export`;
-  const response = await io.fetch(
-    url,
-    source.token ? { headers: { Authorization: `Bearer ${source.token}` } } : {},
-  );
-  if (!response.ok) throw new Error(`GET ${url} failed: ${response.status}`);
-  return parseEventsNdjson(await response.text(), url);
+  return parseEventsNdjson(text, source.path);
 }
 
 /** The stage to judge: --stage, else the flag server's, else LaunchDarkly's (with a token), else none. */
@@ -51,7 +44,7 @@ async function judgedStage(options: CliOptions, io: CheckIo): Promise<JudgedStag
 
 /** Runs one check and returns the report, with a note for anything the stage source said. */
 export async function runCheck(options: CliOptions, io: CheckIo): Promise<GateReport> {
-  const [input, judged] = await Promise.all([loadEvents(options.source, io), judgedStage(options, io)]);
+  const judged = await judgedStage(options, io);
   const gate: GateOptions = { ...options.gate };
   if (judged !== null) {
     if (judged.stage !== undefined) gate.stage = judged.stage;
@@ -66,10 +59,15 @@ export async function runCheck(options: CliOptions, io: CheckIo): Promise<GateRe
     ]);
     gate.levels = { bundle, lighthouse };
   }
-  const report = evaluateGate(input.events, gate, {
-    badLines: input.badLines,
-    badLineSamples: input.samples,
-  });
+  let report: GateReport;
+  if (options.source.kind === 'file') {
+    const input = await loadEvents(options.source);
+    report = evaluateGate(input.events, gate, { badLines: input.badLines, badLineSamples: input.samples });
+  } else {
+    // The store (the collector's, or the one named) aggregates per user in SQL: only statistics come back.
+    const request = { stage: gate.stage, stageOrder: gate.stageOrder };
+    report = gateReportOf(await statisticsFrom(options.source, request, io.fetch), gate);
+  }
   if (judged?.note) report.notes.unshift(`stage source: ${judged.note}`);
   if (judged !== null && judged.stage === undefined) {
     report.notes.unshift('stage source named no stage: the stage with the latest data was judged');

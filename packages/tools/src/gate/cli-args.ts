@@ -7,10 +7,13 @@ import { GateInputError } from './events.js';
 import type { LaunchDarklyTarget } from './launchdarkly.js';
 
 /** The command's help text. */
-export const USAGE = `usage: token-rollout gate (--events FILE | --collector URL) [options]
+export const USAGE = `usage: token-rollout gate (--events FILE | --collector URL | --store SPEC) [options]
 
   --events FILE          NDJSON metric events (one event per line; bad lines are skipped and counted)
-  --collector URL        read URL/events/export from the collector
+  --collector URL        the collector's statistics (URL/gate/statistics: the per-user aggregation runs in
+                         its event store; no event is read into this process)
+  --store SPEC           the event store itself: duckdb:PATH or clickhouse://host:8123/db (the aggregation
+                         runs there; DuckDB: not while a collector has the file open)
   --collector-token T    bearer token for the collector (or env TOKEN_ROLLOUT_COLLECTOR_TOKEN)
   --client-time          time events without a server receive time by their client ts (a file exported
                          without receivedAt); the report says so. Default: such events are not used
@@ -61,7 +64,10 @@ function wholeNumber(text: string | undefined, option: string, min: number): num
 
 /** Everything the command was asked to do. */
 export interface CliOptions {
-  source: { kind: 'file'; path: string } | { kind: 'collector'; url: string; token?: string };
+  source:
+    | { kind: 'file'; path: string }
+    | { kind: 'collector'; url: string; token?: string }
+    | { kind: 'store'; spec: string };
   gate: GateOptions;
   json: boolean;
   /** The flag server: read for the stage; `apply` also performs the decision there. */
@@ -82,6 +88,7 @@ function parse(argv: string[]) {
     options: {
       events: { type: 'string' },
       collector: { type: 'string' },
+      store: { type: 'string' },
       'collector-token': { type: 'string' },
       'client-time': { type: 'boolean' },
       stage: { type: 'string' },
@@ -201,8 +208,8 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
     throw new GateInputError((error as Error).message);
   }
   if (values.help) return 'help';
-  if ((values.events === undefined) === (values.collector === undefined)) {
-    throw new GateInputError('give exactly one of --events FILE or --collector URL');
+  if ([values.events, values.collector, values.store].filter((v) => v !== undefined).length !== 1) {
+    throw new GateInputError('give exactly one of --events FILE, --collector URL or --store SPEC');
   }
   if (values['collector-token'] !== undefined && values.collector === undefined) {
     throw new GateInputError('--collector-token needs --collector URL');
@@ -220,7 +227,13 @@ export function parseCli(argv: string[], env: Record<string, string | undefined>
     source:
       values.events !== undefined
         ? { kind: 'file', path: values.events }
-        : { kind: 'collector', url: values.collector!, ...(collectorToken ? { token: collectorToken } : {}) },
+        : values.store !== undefined
+          ? { kind: 'store', spec: values.store }
+          : {
+              kind: 'collector',
+              url: values.collector!,
+              ...(collectorToken ? { token: collectorToken } : {}),
+            },
     gate: gateOptions(values),
     json: values.json === true,
     admin: values.admin === undefined ? null : { url: values.admin, ...token, apply: values.apply === true },

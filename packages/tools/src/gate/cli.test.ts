@@ -7,6 +7,8 @@ import type { MetricEvent } from 'token-rollout/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { cohorts, HOUR, T0 } from '../../../../test-support/gate/cohorts.js';
 import type { Bug } from '../bugs/bug.js';
+import { openDuckDbStore } from '../store/duckdb.js';
+import { gateStatistics } from '../store/gate-statistics.js';
 import { EXIT, type GateIo, runGateCli } from './cli.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'gate-cli-'));
@@ -26,6 +28,17 @@ function stageEvents(
 }
 
 const ndjson = (events: MetricEvent[]) => events.map((e) => JSON.stringify(e)).join('\n');
+
+/** What a collector's GET /gate/statistics answers for these events (the same SQL, on a throw-away store). */
+async function collectorStatistics(events: MetricEvent[]): Promise<string> {
+  const store = await openDuckDbStore({ path: ':memory:' });
+  try {
+    await store.append(events.map((e, i) => ({ ...e, id: `e${i}`, receivedAt: e.receivedAt ?? e.ts })));
+    return JSON.stringify(await gateStatistics(store, {}));
+  } finally {
+    await store.close();
+  }
+}
 
 function file(name: string, content: MetricEvent[] | string): string {
   const path = join(dir, name);
@@ -128,20 +141,24 @@ describe('token-rollout gate: reading and printing', () => {
     ]);
   });
 
-  it('reads the collector export with --collector, and the bug service on the same server', async () => {
-    const text = ndjson(stageEvents(3000, 3, 3));
+  it('reads the collector statistics with --collector, and the bug service on the same server', async () => {
+    const text = await collectorStatistics(stageEvents(3000, 3, 3));
     const x = io({ env: { TOKEN_ROLLOUT_COLLECTOR_TOKEN: 'read-tok' } }, (url) =>
       url.endsWith('/bugs') ? { now: T0 + 30 * HOUR, bugs: [] } : text,
     );
     expect(await runGateCli(['--collector', 'http://collector.test/'], x)).toBe(EXIT.ok);
     expect(x.captured.requests.map((r) => r.url)).toEqual([
-      'http://collector.test/events/export',
       'http://collector.test/bugs',
+      'http://collector.test/gate/statistics',
     ]);
-    expect(x.captured.requests[0]!.headers.Authorization).toBe('Bearer read-tok');
+    expect(x.captured.requests[1]!.headers.Authorization).toBe('Bearer read-tok');
     expect(x.captured.out).toMatch(
       /P1 bugs in the last 24 h: 0 \(bug service http:\/\/collector\.test\/bugs\)/,
     );
+    // The statistics the collector's store computed decide as the events themselves do.
+    const y = io();
+    await runGateCli(['--events', holdFile], y);
+    expect(x.captured.out.replace(/P1 bugs.*\n/, '')).toBe(y.captured.out.replace(/P1 bugs.*\n/, ''));
   });
 
   it('skips a bad line, counts it and still decides', async () => {
@@ -155,7 +172,7 @@ describe('token-rollout gate: reading and printing', () => {
   it('names the option that is wrong', async () => {
     const cases: [string[], RegExp][] = [
       [['--events', holdFile, '--p1-bugs', 'many'], /--p1-bugs: expected a whole number >= 0, got "many"/],
-      [[], /exactly one of --events FILE or --collector URL/],
+      [[], /exactly one of --events FILE, --collector URL or --store SPEC/],
       [['--events', holdFile, '--apply'], /--apply needs --admin URL/],
       [['--events', holdFile, '--admin-token', 't'], /--admin-token needs --admin URL or --bugs URL/],
       [
@@ -445,7 +462,7 @@ describe('token-rollout gate --watch', () => {
   });
 
   it('keeps watching through a failed collector request', async () => {
-    const text = ndjson(stageEvents(3000, 3, 3));
+    const text = await collectorStatistics(stageEvents(3000, 3, 3));
     let calls = 0;
     const flaky = (async (input: string | URL | Request) => {
       if (String(input).endsWith('/bugs')) return new Response('', { status: 404 });
@@ -454,7 +471,7 @@ describe('token-rollout gate --watch', () => {
     }) as unknown as typeof fetch;
     const x = io({ fetch: flaky });
     expect(await runGateCli(['--collector', 'http://c.test', '--watch', '--count', '2'], x)).toBe(EXIT.ok);
-    expect(x.captured.err).toMatch(/GET http:\/\/c\.test\/events\/export failed: 503/);
+    expect(x.captured.err).toMatch(/GET http:\/\/c\.test\/gate\/statistics failed: 503/);
     expect(x.captured.out).toMatch(/decision: HOLD/);
     expect(x.captured.sleeps).toEqual([15 * 60_000]);
   });

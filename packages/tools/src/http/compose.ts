@@ -6,7 +6,6 @@ import { type BugService, createBugService } from '../bugs/index.js';
 import { type Collector, type CollectorOptions, createCollector } from '../collector/collector.js';
 import { createFlagService, type FlagService, type FlagServiceOptions } from '../flag-server/service.js';
 import { createGateEndpoint } from '../gate-api/endpoint.js';
-import type { RecoveryEventSource } from '../release/watcher.js';
 import { type AccessPolicy, createAccessPolicy } from './access.js';
 import { isLoopback, localUrl } from './loopback.js';
 import { type Mount, startHttpServer } from './server.js';
@@ -94,12 +93,12 @@ export async function startToolsServer(options: ToolsServerOptions): Promise<Too
     if (collector) opened.push(collector);
     const flags = options.flags
       ? await createFlagService({
+          // The recovery check after a rollback reads the event store (release/watcher.ts).
+          ...(collector ? { events: collector.store } : {}),
           ...options.flags,
           access,
           adminToken,
           log: options.flags.log ?? options.log,
-          // The recovery check after a rollback reads the collected events (release/watcher.ts).
-          ...(collector ? { events: eventsOf(collector) } : {}),
         })
       : null;
     if (flags) opened.push(flags);
@@ -115,8 +114,7 @@ export async function startToolsServer(options: ToolsServerOptions): Promise<Too
     if (flags) mounts.push({ name: 'flag service', handle: (req, res) => flags.handle(req, res) });
     if (options.gate && collector && flags) {
       const sources = {
-        events: () => collector.events(),
-        eventCount: () => collector.aggregates().events,
+        statistics: collector.gateStatistics,
         activeStage: () => flags.state().activeStage,
       };
       mounts.push({
@@ -148,18 +146,4 @@ export async function startToolsServer(options: ToolsServerOptions): Promise<Too
     await Promise.allSettled(opened.map((s) => s.close()));
     throw error;
   }
-}
-
-/** The collector's events in a receive-time range, as the recovery check reads them. */
-function eventsOf(collector: Collector): RecoveryEventSource {
-  return {
-    async *events(range = {}) {
-      for await (const event of collector.events()) {
-        const at = event.receivedAt ?? event.ts;
-        if (range.since !== undefined && at < range.since) continue;
-        if (range.until !== undefined && at >= range.until) continue;
-        yield event;
-      }
-    },
-  };
 }

@@ -26,9 +26,9 @@ export function parseStoreSpec(spec: string | undefined, dataDir: string): Store
 /** Opens the store a spec names (creating the DuckDB file's folder, or ClickHouse's tables). */
 export async function openStore(
   spec: StoreSpec,
-  options: { memoryLimit?: string } = {},
+  options: { memoryLimit?: string; sessionMemoryLimit?: string } = {},
 ): Promise<EventStore> {
   if (spec.engine === 'clickhouse') return openClickHouseStore({ url: spec.url });
   await mkdir(dirname(spec.path), { recursive: true });
-  return openDuckDbStore({ path: spec.path, memoryLimit: options.memoryLimit });
+  return openDuckDbStore({ path: spec.path, ...options });
 }

@@ -85,8 +85,10 @@ export function fromRow(row: Record<string, unknown>): StoredEvent {
 }
 
 /**
- * A batch's key: a hash of its event ids. A client that retries a batch sends the same events with the
- * same ids, so the retry has the same key whatever the transport (sendBeacon cannot set a header).
+ * A batch's key: a hash of its event ids, in order. A client that retries a batch sends the same events
+ * with the same ids, so the retry has the same key whatever the transport (sendBeacon cannot set a
+ * header); a retry grown by newer events starts with the earlier batch, whose key is then that of its
+ * first events (batches.ts).
  */
 export function batchKey(events: readonly { id: string }[]): string {
   const hash = createHash('sha256');
