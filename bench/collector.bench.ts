@@ -5,7 +5,6 @@
 // traffic: `npm run bench -- store`.
 
 import { mkdtempSync, rmSync } from 'node:fs';
-import { Agent, request } from 'node:http';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -16,33 +15,9 @@ import { spawnCollector } from '../test-support/collector/spawn-collector.js';
 import { mulberry32 } from '../test-support/random.js';
 import { quantile } from './quantile.js';
 import type { BenchContext } from './run.js';
+import { postBody } from './store-load.js';
 
 const CLIENTS = 50;
-
-/** Posts one batch over a keep-alive connection (node:http: far less client CPU than fetch). */
-function post(url: string, body: string, agent: Agent): Promise<{ status: number; text: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method: 'POST',
-        agent,
-        headers: { 'content-type': 'text/plain;charset=UTF-8', 'content-length': Buffer.byteLength(body) },
-      },
-      (res) => {
-        let text = '';
-        res.setEncoding('utf8');
-        res.on('data', (chunk: string) => {
-          text += chunk;
-        });
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-        res.on('error', reject);
-      },
-    );
-    req.on('error', reject);
-    req.end(body);
-  });
-}
 
 const round = (n: number, digits = 1) => Math.round(n * 10 ** digits) / 10 ** digits;
 // Without what the collector adds (its receive time, an id from the content when none was sent).
@@ -53,7 +28,6 @@ export default async function collectorBench(ctx: BenchContext): Promise<Record<
   const durationS = ctx.args.includes('--quick') ? 2 : 10;
   const dataDir = mkdtempSync(join(tmpdir(), 'collector-bench-'));
   const child = await spawnCollector(dataDir);
-  const agent = new Agent({ keepAlive: true, maxSockets: CLIENTS });
   const loadBefore = loadavg()[0] ?? 0;
   const acked: MetricEvent[] = [];
   const ackMs: number[] = [];
@@ -69,7 +43,7 @@ export default async function collectorBench(ctx: BenchContext): Promise<Record<
         const batch = sampleSession(random, `c${c}-${i}`, Date.now());
         const t0 = performance.now();
         try {
-          const res = await post(`${child.url}/collect`, JSON.stringify(batch), agent);
+          const res = await postBody(child.url, JSON.stringify(batch));
           if (res.status !== 200) {
             failedRequests++;
             continue;
@@ -86,7 +60,6 @@ export default async function collectorBench(ctx: BenchContext): Promise<Record<
     }),
   );
   const elapsedS = (performance.now() - started) / 1000;
-  agent.destroy();
   const health = (await (await fetch(`${child.url}/health`)).json()) as { engine: string; bytes: number };
   child.child.kill('SIGTERM');
   await child.exited;

@@ -12,6 +12,17 @@ export async function clickHouseAvailable(): Promise<boolean> {
   }
 }
 
+/** clickHouseAvailable(), saying once on the console that the ClickHouse cases are skipped when it is not. */
+export async function clickHouseOrSkipNotice(): Promise<boolean> {
+  const up = await clickHouseAvailable();
+  if (!up) {
+    console.warn(
+      `ClickHouse cases skipped: no ClickHouse server answers at ${new URL(CLICKHOUSE_URL).origin} (scripts/ensure-clickhouse.sh starts one)`,
+    );
+  }
+  return up;
+}
+
 /** A fresh database URL for one test file (dropped by the caller). */
 export function testDatabaseUrl(prefix: string): string {
   const url = new URL(CLICKHOUSE_URL);

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { createClient } from '@clickhouse/client';
 import type { MetricEvent } from 'token-rollout/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clickHouseAvailable, testDatabaseUrl } from '../../../../test-support/store/clickhouse.js';
+import { clickHouseOrSkipNotice, testDatabaseUrl } from '../../../../test-support/store/clickhouse.js';
 import { parseClickHouseUrl } from '../store/clickhouse.js';
 import { openStore, type StoreSpec } from '../store/open.js';
 import type { EventStore } from '../store/types.js';
@@ -47,11 +47,7 @@ const EVENTS: MetricEvent[] = [
 ];
 
 let dir = '';
-const chUp = await clickHouseAvailable();
-if (!chUp)
-  console.warn(
-    'ClickHouse cases skipped: no ClickHouse server answers (scripts/ensure-clickhouse.sh starts one)',
-  );
+const chUp = await clickHouseOrSkipNotice();
 const chUrl = testDatabaseUrl('tr_aggregates');
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'aggregates-'));

@@ -7,7 +7,7 @@ import type { MetricEvent } from 'token-rollout/core';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { sampleSession } from '../../../../test-support/collector/sample-events.js';
 import { mulberry32 } from '../../../../test-support/random.js';
-import { clickHouseAvailable, testDatabaseUrl } from '../../../../test-support/store/clickhouse.js';
+import { clickHouseOrSkipNotice, testDatabaseUrl } from '../../../../test-support/store/clickhouse.js';
 import { tempDirs } from '../../../../test-support/temp-dirs.js';
 import { parseClickHouseUrl } from '../store/clickhouse.js';
 import { openStore } from '../store/open.js';
@@ -19,11 +19,7 @@ const open: CollectorServer[] = [];
 afterEach(async () => {
   await Promise.all(open.splice(0).map((s) => s.close()));
 });
-const chUp = await clickHouseAvailable();
-if (!chUp)
-  console.warn(
-    'ClickHouse cases skipped: no ClickHouse server answers (scripts/ensure-clickhouse.sh starts one)',
-  );
+const chUp = await clickHouseOrSkipNotice();
 const chUrl = testDatabaseUrl('tr_collector');
 afterAll(async () => {
   dirs.removeAll();

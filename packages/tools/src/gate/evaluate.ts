@@ -215,15 +215,18 @@ export interface DecideContext {
   input?: InputSummary;
 }
 
-const EMPTY_INPUT: InputSummary = {
-  badLines: 0,
-  badLineSamples: [],
-  events: 0,
-  excluded: { invalid: 0, 'no-assignment': 0, 'no-server-time': 0, 'no-stage': 0 },
-  excludedSamples: [],
-  clock: 'server',
-  clientTimed: 0,
-};
+/** What a read of no input says (every count 0, server time); a fresh object each call. */
+export function emptyInput(): InputSummary {
+  return {
+    badLines: 0,
+    badLineSamples: [],
+    events: 0,
+    excluded: { invalid: 0, 'no-assignment': 0, 'no-server-time': 0, 'no-stage': 0 },
+    excludedSamples: [],
+    clock: 'server',
+    clientTimed: 0,
+  };
+}
 
 function p1Source(options: GateOptions): P1Source {
   if (options.p1Bugs !== undefined) return { kind: 'override', count: options.p1Bugs };
@@ -346,7 +349,7 @@ export function decideStage(
     minDurationMs,
     stageOrder: options.stageOrder ?? PLAN_STAGES,
   });
-  const input = context.input ?? EMPTY_INPUT;
+  const input = context.input ?? emptyInput();
   const stageSource =
     options.stageSource ?? (options.stage !== undefined ? { kind: 'option' } : { kind: 'latest-data' });
   return {
@@ -397,7 +400,8 @@ function earlierStages(tally: Tally, stage: string, order: readonly string[]): S
   return [...result, ...others];
 }
 
-function emptyStage(stage: string): StageTally {
+/** An empty stage: what a decision without data is made from (here and in store/gate-report.ts). */
+export function emptyStage(stage: string): StageTally {
   return {
     stage,
     users: new Map(),

@@ -1,27 +1,12 @@
 // The gate's report from the store's statistics: what `evaluateTally` (gate/evaluate.ts) does around
 // `aggregateStage`, with the aggregate computed in SQL. The decision itself is the gate's `decideStage`.
 import { aggregateStage } from '../gate/aggregate.js';
-import { decideStage, type GateOptions } from '../gate/evaluate.js';
+import { decideStage, emptyStage, type GateOptions } from '../gate/evaluate.js';
 import { GateInputError } from '../gate/events.js';
 import { p1Summary } from '../gate/p1.js';
 import type { GateReport, InputSummary, StageSource } from '../gate/report.js';
-import type { StageTally } from '../gate/tally.js';
 import { gateStatistics, type StoreGateStatistics } from './gate-statistics.js';
 import type { EventStore } from './types.js';
-
-/** An empty stage (evaluate.ts `emptyStage`): what a decision without data is made from. */
-function emptyStage(stage: string): StageTally {
-  return {
-    stage,
-    users: new Map(),
-    ineligible: new Set(),
-    familyErrorsTagged: false,
-    v2Values: { fcp: [], 'theme-switch': [] },
-    firstAt: 0,
-    lastAt: 0,
-    events: 0,
-  };
-}
 
 /**
  * The gate's report from statistics the store computed for `options.stage` (or the stage they chose).

@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from '@clickhouse/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clickHouseAvailable, testDatabaseUrl } from '../../../../test-support/store/clickhouse.js';
+import { clickHouseOrSkipNotice, testDatabaseUrl } from '../../../../test-support/store/clickhouse.js';
 import { differences } from '../../../../test-support/store/close.js';
 import { gateEvents, inBatches, type StageSpec } from '../../../../test-support/store/gate-events.js';
 import { aggregateStage } from '../gate/aggregate.js';
@@ -21,11 +21,7 @@ import type { EventStore, StoredEvent } from './types.js';
 const HOUR = 3_600_000;
 const T0 = Date.UTC(2026, 1, 10);
 let dir = '';
-const chUp = await clickHouseAvailable();
-if (!chUp)
-  console.warn(
-    'ClickHouse cases skipped: no ClickHouse server answers (scripts/ensure-clickhouse.sh starts one)',
-  );
+const chUp = await clickHouseOrSkipNotice();
 const chDatabases: string[] = [];
 
 beforeAll(async () => {

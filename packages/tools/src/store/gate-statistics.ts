@@ -4,6 +4,7 @@
 // (`chooseControl`) do, from per-stage counts instead of per-user records.
 import type { StageAggregate } from '../gate/aggregate.js';
 import { type ControlSource, MIN_USERS_TO_DECIDE } from '../gate/control.js';
+import { emptyInput } from '../gate/evaluate.js';
 import { CONTINUOUS, type ContinuousMetric } from '../gate/per-user.js';
 import type { InputSummary } from '../gate/report.js';
 import { screenEvent } from '../gate/screen.js';
@@ -110,15 +111,7 @@ export async function gateStatistics(
 
 function readStages(rows: Rows): { spans: Map<string, StageSpan>; input: InputSummary } {
   const spans = new Map<string, StageSpan>();
-  const input: InputSummary = {
-    badLines: 0,
-    badLineSamples: [],
-    events: 0,
-    excluded: { invalid: 0, 'no-assignment': 0, 'no-server-time': 0, 'no-stage': 0 },
-    excludedSamples: [],
-    clock: 'server',
-    clientTimed: 0,
-  };
+  const input: InputSummary = emptyInput();
   for (const row of rows) {
     input.events += num(row.events);
     input.excluded.invalid += num(row.invalid);

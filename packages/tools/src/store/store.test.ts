@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createClient } from '@clickhouse/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clickHouseAvailable, testDatabaseUrl } from '../../../../test-support/store/clickhouse.js';
+import { clickHouseOrSkipNotice, testDatabaseUrl } from '../../../../test-support/store/clickhouse.js';
 import { storedEvents } from '../../../../test-support/store/events.js';
 import { parseClickHouseUrl } from './clickhouse.js';
 import { openStore, parseStoreSpec, type StoreSpec } from './open.js';
@@ -14,8 +14,7 @@ import type { EventStore, StoredEvent } from './types.js';
 
 let dir = '';
 const chUrl = testDatabaseUrl('tr_store_test');
-const chUp = await clickHouseAvailable();
-if (!chUp) console.warn(`ClickHouse cases skipped: no server answers at ${new URL(chUrl).origin}`);
+const chUp = await clickHouseOrSkipNotice();
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'store-'));
