@@ -6,7 +6,8 @@
 // Per request: the user key from a cookie (a new visitor gets one), the region from a header a CDN would
 // set (or a cookie), the flag value from the local flag server (FLAG_SERVER=http://127.0.0.1:8030, as
 // `npx token-rollout serve` runs it) or from flag.json; the decision from token-rollout-tools, whose tags
-// put the page's v2 CSS inline. The first paint needs no request after the HTML.
+// put the page's v2 CSS inline. A v2 page's first paint needs no request after the HTML; a page with a
+// family on v1 (the control arm) links the v1 monolith, render-blocking.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
