@@ -63,7 +63,7 @@ async function page(req, res) {
     user = { key: randomUUID(), region: 'AU' };
     res.setHeader('set-cookie', [
       `uid=${user.key}; Path=/; Max-Age=31536000; SameSite=Lax`,
-      'region=AU; Path=/; SameSite=Lax',
+      'region=AU; Path=/; Max-Age=31536000; SameSite=Lax',
     ]);
   }
   const decision = await decider.decide(user, { nonce });
