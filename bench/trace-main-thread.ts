@@ -2,6 +2,8 @@
 // categories, as Lighthouse records them). Durations are wall time on the renderer's main thread, so
 // under CPU throttling they are the emulated phone's time, not this machine's.
 
+import { traceEvents, unionLength } from './trace-events.js';
+
 /** Categories to pass to `browser.startTracing` so that `mainThreadBeforeFcp` finds its events. */
 export const MAIN_THREAD_CATEGORIES: readonly string[] = [
   'devtools.timeline',
@@ -10,15 +12,6 @@ export const MAIN_THREAD_CATEGORIES: readonly string[] = [
   'toplevel',
   'blink.user_timing',
 ];
-
-interface TraceEvent {
-  name: string;
-  ph: string;
-  ts: number;
-  dur?: number;
-  pid: number;
-  tid: number;
-}
 
 /** Milliseconds of main-thread work by kind; overlapping events of one kind count once. */
 export interface MainThreadKinds {
@@ -53,27 +46,13 @@ const KINDS: Record<keyof MainThreadKinds, readonly string[]> = {
   busyMs: ['ThreadControllerImpl::RunTask', 'RunTask'],
 };
 
-/** Total length of the union of [start, end) intervals. */
-function unionLength(intervals: [number, number][]): number {
-  const sorted = [...intervals].sort((a, b) => a[0] - b[0]);
-  let total = 0;
-  let end = Number.NEGATIVE_INFINITY;
-  for (const [s, e] of sorted) {
-    if (e <= end) continue;
-    total += e - Math.max(s, end);
-    end = e;
-  }
-  return total;
-}
-
 /**
  * Main-thread time before the (last) navigation's FCP in a trace buffer from `browser.stopTracing()`.
  * `renderWindowMs` is FCP minus the last CSS responseEnd from the page's own timing: the window is
  * anchored on the FCP mark, which both clocks share, so no clock conversion is needed.
  */
 export function mainThreadBeforeFcp(trace: Buffer, renderWindowMs: number): MainThreadTime | undefined {
-  const parsed = JSON.parse(trace.toString('utf8')) as { traceEvents?: TraceEvent[] } | TraceEvent[];
-  const events = Array.isArray(parsed) ? parsed : (parsed.traceEvents ?? []);
+  const events = traceEvents(trace);
   // The FCP mark is emitted on the page's renderer main thread: that names the thread to sum.
   const fcp = events.filter((e) => e.name === 'firstContentfulPaint').at(-1);
   if (!fcp) return undefined;

@@ -4,18 +4,10 @@
 // uses the devtools.timeline events inside those tasks. Under CPU throttling the durations are the
 // emulated device's time.
 
+import { type TraceEvent, traceEvents, unionLength } from './trace-events.js';
+
 /** Categories to pass to `browser.startTracing` for `windowsAfterMarks`. */
 export const WINDOW_CATEGORIES: readonly string[] = ['toplevel', 'blink.user_timing', 'devtools.timeline'];
-
-interface TraceEvent {
-  name: string;
-  cat?: string;
-  ph: string;
-  ts: number;
-  dur?: number;
-  pid: number;
-  tid: number;
-}
 
 /** Kinds of main-thread work, by trace event name. */
 const round2 = (n: number) => Math.round(n * 100) / 100;
@@ -31,19 +23,6 @@ const KINDS = {
 
 export type WindowKinds = { busyMs: number } & Record<keyof typeof KINDS, number>;
 
-/** Total length of the union of [start, end) intervals. */
-function unionLength(intervals: [number, number][]): number {
-  const sorted = [...intervals].sort((a, b) => a[0] - b[0]);
-  let total = 0;
-  let end = Number.NEGATIVE_INFINITY;
-  for (const [s, e] of sorted) {
-    if (e <= end) continue;
-    total += e - Math.max(s, end);
-    end = e;
-  }
-  return total;
-}
-
 /**
  * For every mark whose name starts with `prefix`: main-thread ms in the `windowMs` after it (a number, or
  * one per mark name), by kind.
@@ -54,8 +33,7 @@ export function windowsAfterMarks(
   prefix: string,
   windowMs: number | ((mark: string) => number),
 ): Array<{ mark: string } & WindowKinds> {
-  const parsed = JSON.parse(trace.toString('utf8')) as { traceEvents?: TraceEvent[] } | TraceEvent[];
-  const events = Array.isArray(parsed) ? parsed : (parsed.traceEvents ?? []);
+  const events = traceEvents(trace);
   // performance.mark() appears as an instant/async event named after the mark, on the page's main thread.
   const marks = events
     .filter((e) => e.name.startsWith(prefix) && (e.cat ?? '').includes('blink.user_timing'))
