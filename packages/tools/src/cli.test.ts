@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -51,7 +51,7 @@ describe('token-rollout CLI', () => {
   });
 
   it('--help on every command prints its usage on stdout and exits 0', async () => {
-    for (const command of ['serve', 'flags', 'collector', 'validate', 'gate']) {
+    for (const command of ['serve', 'flags', 'collector', 'validate', 'gate', 'init']) {
       const { code, stdout, stderr } = await cli(command, '--help');
       expect(code, command).toBe(0);
       expect(stdout, command).toContain(`usage: token-rollout ${command}`);
@@ -69,6 +69,18 @@ describe('token-rollout CLI', () => {
       expect(serve).toContain(option);
     }
     expect((await cli('help', 'collector')).stdout).toContain('usage: token-rollout collector');
+    expect((await cli('help', 'init')).stdout).toContain('--manifest PATH');
+    expect((await cli('--help')).stdout).toMatch(/^ {2}init {7}/m);
+  });
+
+  it('init checks its options before touching anything (its run is tested in init/init.test.ts)', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'cli-init-'));
+    const { code, stderr } = await cli('init', '--dir', cwd, '--families', 'buttons,carts');
+    expect(code).toBe(2);
+    expect(stderr.trim()).toBe(
+      'token-rollout init: unknown family carts (known: buttons, cards, forms, tables, navigation, feedback, overlays, checkout)',
+    );
+    expect(existsSync(join(cwd, 'flags'))).toBe(false);
   });
 
   it('a bad option names the command and the option, and exits 2 without starting anything', async () => {

@@ -8,11 +8,14 @@ import { runBugCli } from './bugs/cli.js';
 import { COLLECTOR_COMMAND, collectorCli } from './collector/cli.js';
 import { FLAGS_COMMAND, serveFlagsCli } from './flag-server/cli.js';
 import { runGateCli } from './gate/cli.js';
+import { INIT_COMMAND, initCli } from './init/command.js';
 import { APPROVE_COMMAND, approveCli, REPORT_COMMAND, reportCli } from './release/cli.js';
 import { SERVE_COMMAND, serveCli } from './services.js';
 
 const USAGE = `usage: token-rollout <command> [options]
 
+  init       set up an app: the plan's flag definitions in DIR/flags/, and the boot snippet's <head>
+             tag for its token manifest (token-rollout init --help)
   serve      the LaunchDarkly-compatible flag server (+ admin API), the collector, the gate's live
              decision and bugs on one port (token-rollout serve --help)
   flags      the flag server alone (token-rollout flags --help)
@@ -34,6 +37,7 @@ const COMMANDS: Record<string, CommandSpec<Record<string, OptionSpec>>> = {
   report: REPORT_COMMAND,
   approve: APPROVE_COMMAND,
   audit: AUDIT_COMMAND,
+  init: INIT_COMMAND,
 };
 
 /** Output lines, the environment, the network and the clock for report, approve and audit. */
@@ -112,6 +116,12 @@ async function run(command: string | undefined, rest: string[]): Promise<number>
         stderr: (s) => process.stderr.write(s),
         env: process.env,
         fetch,
+      });
+    case 'init':
+      return initCli(rest, {
+        stdout: (s) => console.log(s),
+        stderr: (s) => console.error(s),
+        cwd: process.cwd(),
       });
     case 'validate':
       return validate(rest);
