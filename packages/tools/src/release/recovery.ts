@@ -28,7 +28,10 @@ export interface MetricCheck {
   /** The difference in the metric's units (points for rates, a share for means); null when not computable. */
   estimate: number | null;
   margin: number;
-  /** Null when the comparison could not be made (no users on one side). */
+  /**
+   * False when the data show a harm beyond the margin (the regression persists), true otherwise (the plain
+   * comparison allows for sampling noise: recovery-metric.ts); null when no comparison could be made.
+   */
   withinMargin: boolean | null;
   detail: string;
 }
