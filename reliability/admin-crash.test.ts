@@ -104,8 +104,12 @@ describe('admin state under kill -9 (child process)', () => {
         }
       };
       const clients = Array.from({ length: 4 }, client);
-      // Let a few writes through, then kill in the middle of the stream of writes.
-      await new Promise((r) => setTimeout(r, 150 + ((round * 97) % 250)));
+      // Let a few writes through, then kill in the middle of the stream of writes. Waiting for the first
+      // acknowledgements (not a fixed time) keeps the round meaningful on a loaded machine, where the
+      // child may take longer than the delay to answer its first request.
+      const deadline = Date.now() + 30_000;
+      while (acked.length < 2 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+      await new Promise((r) => setTimeout(r, 50 + ((round * 97) % 250)));
       await kill(child);
       stop = true;
       await Promise.all(clients);
