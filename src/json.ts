@@ -33,6 +33,9 @@ export function describeValue(value: unknown): string {
   return Array.isArray(value) ? 'an array' : typeof value === 'object' ? 'an object' : `a ${typeof value}`;
 }
 
+/** The message of a caught error, or the thrown value as text. */
+export const errorText = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
 /**
  * Only the kind of a bad value (`string`, `number`, `array`, `null`, `NaN`, `undefined`, …), for messages
  * that must not echo what a client sent: the collector answers with these.

@@ -9,6 +9,7 @@ import type { ManifestFetch } from './css/manifest.js';
 import { originOf } from './css/origin.js';
 import type { Family } from './families.js';
 import type { FlagSource } from './flags/source.js';
+import { errorText } from './json.js';
 import { type PluginContext, pluginContext } from './plugin-context.js';
 import { createRolloutApi } from './runtime/api.js';
 import { createCssReconciler } from './runtime/css.js';
@@ -92,8 +93,6 @@ export interface TokenRollout {
 
 const DEFAULT_TIMEOUT_MS = 10_000;
 
-const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
-
 /** The page's window and document, or a clear error on a server. */
 function browserOf(options: TokenRolloutOptions): { win: Window; doc: Document } {
   const win = options.window ?? (typeof window === 'undefined' ? undefined : window);
@@ -125,26 +124,19 @@ function startManifest(
   loop: Loop,
   links: () => boolean,
 ) {
-  let known = () => {};
-  const manifestKnown = new Promise<void>((resolve) => {
-    known = resolve;
-  });
-  const fetcher = options.fetch ?? ((url: string) => win.fetch(url, { credentials: 'same-origin' }));
-  const source = {
+  const loading = loadManifest({
     manifest: options.manifest,
     tokenBase: options.tokenBase,
     baseURI: doc.baseURI,
-    fetch: fetcher,
-  };
-  const manifestReady = loadManifest(source).then(
-    (loaded) => {
-      known();
-      return loop.dispatch({ type: 'manifest', ...loaded, linksPresent: links() });
-    },
-    (error: unknown) => {
-      known();
-      throw error;
-    },
+    fetch: options.fetch ?? ((url: string) => win.fetch(url, { credentials: 'same-origin' })),
+  });
+  // Settles just before the manifest input is stepped (its callbacks run after it, so they see the result).
+  const manifestKnown = loading.then(
+    () => {},
+    () => {},
+  );
+  const manifestReady = loading.then((loaded) =>
+    loop.dispatch({ type: 'manifest', ...loaded, linksPresent: links() }),
   );
   return { manifestKnown, manifestReady };
 }

@@ -82,6 +82,12 @@ export function createLinkWatcher(win: Window | null, timeoutMs: number): LinkWa
       );
     });
 
+  /** Records an outcome known at once. */
+  const settle = (link: TokenSheetElement, outcome: Outcome): Promise<Outcome> => {
+    done.set(link, outcome);
+    return Promise.resolve(outcome);
+  };
+
   const watch = (link: TokenSheetElement): Promise<Outcome> => {
     const known = done.get(link);
     if (known !== undefined) return Promise.resolve(known);
@@ -89,26 +95,18 @@ export function createLinkWatcher(win: Window | null, timeoutMs: number): LinkWa
     if (existing) return existing;
     if (isInline(link)) {
       // Inline CSS has no load event: it applies as it is parsed, unless the CSP refused its nonce.
-      const outcome = readable(link)
-        ? null
-        : `inline token CSS ${link.getAttribute('data-tr')} is blocked (CSP nonce?)`;
-      done.set(link, outcome);
-      return Promise.resolve(outcome);
+      return settle(
+        link,
+        readable(link) ? null : `inline token CSS ${link.getAttribute('data-tr')} is blocked (CSP nonce?)`,
+      );
     }
     return watchLink(link as HTMLLinkElement);
   };
 
   const watchLink = (link: HTMLLinkElement): Promise<Outcome> => {
     const state = link.getAttribute(LINK_STATE_ATTR);
-    if (state === 'loaded' || (state === null && readable(link))) {
-      done.set(link, null);
-      return Promise.resolve(null);
-    }
-    if (state === 'error') {
-      const outcome = explainFailure(win, link);
-      done.set(link, outcome);
-      return Promise.resolve(outcome);
-    }
+    if (state === 'loaded' || (state === null && readable(link))) return settle(link, null);
+    if (state === 'error') return settle(link, explainFailure(win, link));
     const promise = wait(link);
     pending.set(link, promise);
     return promise;

@@ -3,7 +3,7 @@
 // the v1 monolith, which styles every family); a malformed v1 digest refuses the whole manifest, since
 // nothing could then style a family safely.
 import type { ManifestFile, TokenManifest } from '../../tokens/manifest.js';
-import { isRecord } from '../json.js';
+import { errorText, isRecord } from '../json.js';
 import { isWellFormedSri } from './sri.js';
 
 /**
@@ -72,7 +72,7 @@ export async function fetchManifest(fetcher: ManifestFetch, url: string): Promis
   } catch (error) {
     return {
       ok: false,
-      error: `token manifest ${url} could not be loaded: ${error instanceof Error ? error.message : String(error)}`,
+      error: `token manifest ${url} could not be loaded: ${errorText(error)}`,
     };
   }
 }

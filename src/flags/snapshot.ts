@@ -56,10 +56,14 @@ export function checkSwitches(switches: unknown): Partial<Record<Family, boolean
   return {}; // unreachable: readSwitches refused the value for one of the reasons above
 }
 
+/** True when two switch maps switch the same families off and on. */
+export function sameSwitches(a: FlagSnapshot['switches'], b: FlagSnapshot['switches']): boolean {
+  return FAMILIES.every((f) => a[f] === b[f]);
+}
+
 /** True when two snapshots would give every user the same decision (origin aside). */
 export function sameFlags(a: FlagSnapshot, b: FlagSnapshot): boolean {
-  if (JSON.stringify(a.config) !== JSON.stringify(b.config)) return false;
-  return FAMILIES.every((f) => a.switches[f] === b.switches[f]);
+  return JSON.stringify(a.config) === JSON.stringify(b.config) && sameSwitches(a.switches, b.switches);
 }
 
 interface CachedFlags {

@@ -47,41 +47,43 @@ export type BudgetOverrides = {
 /** The merged budgets, or the list of problems (each with its path) when an override is invalid. */
 export type BudgetsResult = { ok: true; budgets: Budgets } | { ok: false; problems: string[] };
 
-const SERIES = ['fcp', 'themeSwitch', 'memory'] as const;
+/** The budgets in the order their problems are reported. */
+const CHECK_ORDER = ['cssBytes', 'errors', 'windowMs', 'fcp', 'themeSwitch', 'memory'] as const;
 
 /** Merges `overrides` over the defaults and checks every number; nothing is thrown. */
 export function resolveBudgets(overrides: BudgetOverrides = {}, path = 'budgets'): BudgetsResult {
   const problems: string[] = [];
-  const positive = (value: unknown, at: string): number | undefined => {
-    if (typeof value === 'number' && Number.isFinite(value) && value > 0) return value;
-    problems.push(`${at} must be a positive number, got ${describeValue(value)}`);
-    return undefined;
-  };
-  const count = (value: unknown, at: string): number | undefined => {
-    if (typeof value === 'number' && Number.isInteger(value) && value >= 1) return value;
-    problems.push(`${at} must be a whole number ≥ 1, got ${describeValue(value)}`);
-    return undefined;
-  };
-  const known = new Set(Object.keys(DEFAULT_BUDGETS));
+  const known = Object.keys(DEFAULT_BUDGETS);
   for (const key of Object.keys(overrides)) {
-    if (!known.has(key)) problems.push(`${path}.${key} is not a budget (known: ${[...known].join(', ')})`);
+    if (!known.includes(key)) problems.push(`${path}.${key} is not a budget (known: ${known.join(', ')})`);
   }
   const budgets: Budgets = structuredClone(DEFAULT_BUDGETS);
-  const css = overrides.cssBytes?.limit;
-  if (css !== undefined) budgets.cssBytes.limit = positive(css, `${path}.cssBytes.limit`) ?? 0;
-  const errors = overrides.errors?.limit;
-  if (errors !== undefined) budgets.errors.limit = count(errors, `${path}.errors.limit`) ?? 0;
-  if (overrides.windowMs !== undefined)
-    budgets.windowMs = positive(overrides.windowMs, `${path}.windowMs`) ?? 0;
-  for (const name of SERIES) {
-    const given = overrides[name];
-    if (!given) continue;
-    const target = budgets[name];
-    if (given.limit !== undefined) target.limit = positive(given.limit, `${path}.${name}.limit`) ?? 0;
-    if (given.consecutive !== undefined) {
-      target.consecutive = count(given.consecutive, `${path}.${name}.consecutive`) ?? 0;
+  // Counts (`consecutive`, `window`, the error limit) are whole numbers ≥ 1; every other value is positive.
+  const check = (value: unknown, at: string, whole: boolean): number => {
+    if (
+      typeof value === 'number' &&
+      (whole ? Number.isInteger(value) && value >= 1 : Number.isFinite(value) && value > 0)
+    ) {
+      return value;
     }
-    if (given.window !== undefined) target.window = count(given.window, `${path}.${name}.window`) ?? 0;
+    problems.push(
+      `${at} must be ${whole ? 'a whole number ≥ 1' : 'a positive number'}, got ${describeValue(value)}`,
+    );
+    return 0;
+  };
+  for (const name of CHECK_ORDER) {
+    const at = `${path}.${name}`;
+    if (name === 'windowMs') {
+      if (overrides.windowMs !== undefined) budgets.windowMs = check(overrides.windowMs, at, false);
+      continue;
+    }
+    const given = overrides[name] as Record<string, unknown> | undefined;
+    const target = budgets[name] as unknown as Record<string, number>;
+    for (const key of Object.keys(target)) {
+      const value = given?.[key];
+      if (value !== undefined)
+        target[key] = check(value, `${at}.${key}`, name === 'errors' || key !== 'limit');
+    }
   }
   return problems.length > 0 ? { ok: false, problems } : { ok: true, budgets };
 }

@@ -1,7 +1,7 @@
 // A FlagSource over the app's LaunchDarkly client (v3 or v4): a start-up timeout after which the cached
 // or the default (all v1) flags hold, live updates on every flag change, and the cache for the next visit.
 import { FLAG_KEY } from '../families.js';
-import { createListeners, type Listeners } from '../flags/listeners.js';
+import { createListeners } from '../flags/listeners.js';
 import {
   defaultSnapshot,
   readCachedSnapshot,
@@ -65,101 +65,6 @@ export function withAttributes(
   return { ...context, [kind]: set(context[kind] as LDContextLike) };
 }
 
-/** The source's working state. */
-interface Core {
-  client: LDClientLike;
-  major: 3 | 4;
-  flagKey: string;
-  storage: KeyValueStorage | null | undefined;
-  now: () => number;
-  listeners: Listeners<FlagSnapshot>;
-  /**
-   * 'starting' until the SDK reports; 'live' once it has flags from the network; 'waiting' when it failed
-   * or timed out (a stream may still deliver them later).
-   */
-  phase: 'starting' | 'live' | 'waiting';
-  closed: boolean;
-  snapshot: FlagSnapshot;
-  settle: (snapshot: FlagSnapshot) => void;
-}
-
-/** The client's flags, when it has ours (from the network, or from the SDK's own cache). */
-function fromClient(core: Core, origin: FlagSnapshot['origin']): FlagSnapshot | null {
-  const { client, flagKey } = core;
-  let all: Record<string, unknown>;
-  let config: unknown;
-  try {
-    all = client.allFlags() ?? {};
-    if (!(flagKey in all) || all[flagKey] === undefined) return null;
-    // variation() (not only allFlags) so LaunchDarkly records the evaluation for its insights.
-    config = client.variation(flagKey, null);
-  } catch {
-    // A client that throws (closed, misconfigured) is treated like one without flags.
-    return null;
-  }
-  return {
-    config: config === undefined ? null : config,
-    switches: switchesFrom((k) => all[k], flagKey),
-    origin,
-  };
-}
-
-/** Takes `next` as the current snapshot; caches live flags; tells subscribers when it changed. */
-function publish(core: Core, next: FlagSnapshot): void {
-  const changed = !sameFlags(core.snapshot, next) || core.snapshot.origin !== next.origin;
-  core.snapshot = next;
-  if (next.origin === 'live') writeCachedSnapshot(core.storage, next, core.now(), core.flagKey);
-  if (changed && !core.closed) core.listeners.emit(next);
-}
-
-function goLive(core: Core): void {
-  if (core.closed) return;
-  core.phase = 'live';
-  // Live but without our flag (not defined, or not client-side available): the flag is off.
-  publish(core, fromClient(core, 'live') ?? { config: null, switches: {}, origin: 'live' });
-  core.settle(core.snapshot);
-}
-
-function timedOut(core: Core): void {
-  if (core.closed || core.phase === 'live') return;
-  // From now on a change can only come from the network (the SDK's cache loads at once).
-  core.phase = 'waiting';
-  publish(
-    core,
-    fromClient(core, 'cache') ?? readCachedSnapshot(core.storage, core.flagKey) ?? defaultSnapshot(),
-  );
-  core.settle(core.snapshot);
-}
-
-function startFailed(core: Core): void {
-  if (core.closed || core.phase === 'live') return;
-  core.phase = 'waiting';
-  // v3 neither retries a failed start nor streams until it initialised: open its stream so flags that
-  // arrive later (server back up) still reach the page. v4 keeps retrying on its own.
-  if (core.major === 3) (core.client as LDClientV3).setStreaming?.(true);
-  timedOut(core);
-}
-
-/** Starts the client: v4's `start()`, or v3's ready promises (which start on `initialize`). */
-function start(core: Core): void {
-  if (core.major === 4) {
-    const v4 = core.client as LDClientV4;
-    v4.start().then(
-      (result) => (result?.status === 'complete' ? goLive(core) : startFailed(core)),
-      () => startFailed(core),
-    );
-  } else {
-    const v3 = core.client as LDClientV3;
-    // waitUntilReady never rejects; waitForInitialization then settles at once with success or failure.
-    v3.waitUntilReady()
-      .then(() => v3.waitForInitialization(5))
-      .then(
-        () => goLive(core),
-        () => startFailed(core),
-      );
-  }
-}
-
 /** The start-up timeout, checked: a number of milliseconds >= 0 (default 1500). */
 function timeoutOf(options: LaunchDarklyFlagSourceOptions): number {
   const timeoutMs = options.timeoutMs ?? 1500;
@@ -177,40 +82,104 @@ function timeoutOf(options: LaunchDarklyFlagSourceOptions): number {
  * and flags arriving later still reach subscribers. A bad `client` or `timeoutMs` throws a TypeError.
  */
 export function createLaunchDarklyFlagSource(options: LaunchDarklyFlagSourceOptions): LaunchDarklyFlagSource {
-  const { client } = options;
+  const { client, storage } = options;
   checkClient(client);
   const timeoutMs = timeoutOf(options);
+  const major = sdkMajor(client);
+  const flagKey = options.flagKey ?? FLAG_KEY;
+  const now = options.now ?? Date.now;
+  const listeners = createListeners<FlagSnapshot>();
+  /**
+   * 'starting' until the SDK reports; 'live' once it has flags from the network; 'waiting' when it failed
+   * or timed out (a stream may still deliver them later).
+   */
+  let phase: 'starting' | 'live' | 'waiting' = 'starting';
+  let closed = false;
+  let snapshot = defaultSnapshot();
   let settle: (snapshot: FlagSnapshot) => void = () => {};
   const readyPromise = new Promise<FlagSnapshot>((resolve) => {
     settle = resolve;
   });
-  const core: Core = {
-    client,
-    major: sdkMajor(client),
-    flagKey: options.flagKey ?? FLAG_KEY,
-    storage: options.storage,
-    now: options.now ?? Date.now,
-    listeners: createListeners<FlagSnapshot>(),
-    phase: 'starting',
-    closed: false,
-    snapshot: defaultSnapshot(),
-    settle: (snapshot) => settle(snapshot),
+
+  /** The client's flags, when it has ours (from the network, or from the SDK's own cache). */
+  const fromClient = (origin: FlagSnapshot['origin']): FlagSnapshot | null => {
+    let all: Record<string, unknown>;
+    let config: unknown;
+    try {
+      all = client.allFlags() ?? {};
+      if (!(flagKey in all) || all[flagKey] === undefined) return null;
+      // variation() (not only allFlags) so LaunchDarkly records the evaluation for its insights.
+      config = client.variation(flagKey, null);
+    } catch {
+      // A client that throws (closed, misconfigured) is treated like one without flags.
+      return null;
+    }
+    return {
+      config: config === undefined ? null : config,
+      switches: switchesFrom((k) => all[k], flagKey),
+      origin,
+    };
   };
+
+  /** Takes `next` as the current snapshot; caches live flags; tells subscribers when it changed. */
+  const publish = (next: FlagSnapshot): void => {
+    const changed = !sameFlags(snapshot, next) || snapshot.origin !== next.origin;
+    snapshot = next;
+    if (next.origin === 'live') writeCachedSnapshot(storage, next, now(), flagKey);
+    if (changed && !closed) listeners.emit(next);
+  };
+
+  const goLive = (): void => {
+    if (closed) return;
+    phase = 'live';
+    // Live but without our flag (not defined, or not client-side available): the flag is off.
+    publish(fromClient('live') ?? { config: null, switches: {}, origin: 'live' });
+    settle(snapshot);
+  };
+
+  const timedOut = (): void => {
+    if (closed || phase === 'live') return;
+    // From now on a change can only come from the network (the SDK's cache loads at once).
+    phase = 'waiting';
+    publish(fromClient('cache') ?? readCachedSnapshot(storage, flagKey) ?? defaultSnapshot());
+    settle(snapshot);
+  };
+
+  const startFailed = (): void => {
+    if (closed || phase === 'live') return;
+    phase = 'waiting';
+    // v3 neither retries a failed start nor streams until it initialised: open its stream so flags that
+    // arrive later (server back up) still reach the page. v4 keeps retrying on its own.
+    if (major === 3) (client as LDClientV3).setStreaming?.(true);
+    timedOut();
+  };
+
   const onChange = () => {
-    if (core.closed) return;
+    if (closed) return;
     // A change before start-up finished can be the SDK's own cache (v4 loads it first): not yet live.
-    if (core.phase !== 'starting') return goLive(core);
-    const cached = fromClient(core, 'cache');
-    if (cached) publish(core, cached);
+    if (phase !== 'starting') return goLive();
+    const cached = fromClient('cache');
+    if (cached) publish(cached);
   };
   client.on('change', onChange);
-  const cancelTimer = (options.setTimer ?? defaultTimer)(() => timedOut(core), timeoutMs);
-  start(core);
+  const cancelTimer = (options.setTimer ?? defaultTimer)(timedOut, timeoutMs);
+  // Starts the client: v4's `start()`, or v3's ready promises (which start on `initialize`).
+  if (major === 4) {
+    (client as LDClientV4)
+      .start()
+      .then((result) => (result?.status === 'complete' ? goLive() : startFailed()), startFailed);
+  } else {
+    const v3 = client as LDClientV3;
+    // waitUntilReady never rejects; waitForInitialization then settles at once with success or failure.
+    v3.waitUntilReady()
+      .then(() => v3.waitForInitialization(5))
+      .then(goLive, startFailed);
+  }
   return {
-    sdkMajor: core.major,
+    sdkMajor: major,
     ready: () => readyPromise,
-    current: () => core.snapshot,
-    subscribe: (listener) => core.listeners.add(listener),
+    current: () => snapshot,
+    subscribe: (listener) => listeners.add(listener),
     async identify(attributes) {
       const next = withAttributes(client.getContext(), attributes);
       if (!next) return;
@@ -219,7 +188,7 @@ export function createLaunchDarklyFlagSource(options: LaunchDarklyFlagSourceOpti
       } catch {
         // v3 rejects when the flags for the new context cannot be fetched; the old flags still hold.
       }
-      if (!core.closed && core.phase === 'live') goLive(core);
+      if (!closed && phase === 'live') goLive();
     },
     track(metricKey, value, data) {
       try {
@@ -229,12 +198,12 @@ export function createLaunchDarklyFlagSource(options: LaunchDarklyFlagSourceOpti
       }
     },
     close() {
-      if (core.closed) return;
-      core.closed = true;
+      if (closed) return;
+      closed = true;
       cancelTimer();
       client.off('change', onChange);
-      core.listeners.clear();
-      settle(core.snapshot);
+      listeners.clear();
+      settle(snapshot);
     },
   };
 }

@@ -3,6 +3,7 @@
 // after the page's `load` event for the default import (lazy.ts). Until then it records what must not be
 // missed (early.ts). It is in every page's eager bundle, so it stays small.
 import { type Budgets, resolveBudgets } from '../guard/budgets.js';
+import { errorText } from '../json.js';
 import { type Early, recordEarly } from './early.js';
 import type { MonitorContext, MonitorTarget } from './target.js';
 import type { MonitoringOptions, MonitoringPlugin, MonitoringStatus, MonitoringWindow } from './types.js';
@@ -25,8 +26,6 @@ export type StartMonitoring = (run: MonitoringRun) => () => void;
 
 /** How the shell gets the measuring part: at once, or later (after `load`, from its own chunk). */
 export type LoadMonitoring = (win: MonitoringWindow) => StartMonitoring | Promise<StartMonitoring>;
-
-const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** The status before monitoring runs. */
 const initialStatus = (): MonitoringStatus => ({

@@ -5,6 +5,7 @@ import type { TokenManifest } from '../../tokens/manifest.js';
 import type { SheetLoader } from '../css/loader.js';
 import { type PlannedSheet, planStylesheets } from '../css/plan.js';
 import type { Family } from '../families.js';
+import { errorText } from '../json.js';
 import type { FamilyState } from '../state.js';
 import { effectiveFamilies, pageFamilies, versionsOf } from './snapshot.js';
 import type { Input, RuntimeState } from './types.js';
@@ -23,8 +24,6 @@ export interface CssReconciler {
   /** Brings the CSS in line; a call during a run makes exactly one more run with the latest state. */
   reconcile(): Promise<void>;
 }
-
-const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** Creates the reconciler for one rollout. */
 export function createCssReconciler(deps: CssDeps): CssReconciler {

@@ -6,14 +6,10 @@ import type { Assignment, FamilyDecision } from '../assign/types.js';
 import { parseRolloutConfigForRuntime } from '../config/parse.js';
 import { withSwitches } from '../config/switches.js';
 import { FAMILIES, type Family, FLAG_KEY } from '../families.js';
+import { sameSwitches } from '../flags/snapshot.js';
 import type { FlagSnapshot } from '../flags/source.js';
 import { fallbacksFor } from '../storage/records.js';
 import type { Decision, ParsedFlags, RuntimeState } from './types.js';
-
-/** True when two switch maps switch the same families off and on. */
-function sameSwitches(a: ParsedFlags['switches'], b: ParsedFlags['switches']): boolean {
-  return FAMILIES.every((f) => a[f] === b[f]);
-}
 
 /**
  * The flag value parsed, kill switches applied. A snapshot with the same value (by identity) and the same

@@ -1,9 +1,8 @@
 // The flag-source effect: flag changes and the start-up answer become inputs; an `identify` effect goes to
 // the flag service, whose failure is reported, never thrown.
 import type { FlagSnapshot, FlagSource } from '../flags/source.js';
+import { errorText } from '../json.js';
 import type { Input } from './types.js';
-
-const errorText = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
 /** Reports every flag change as an input; returns the unsubscribe function. */
 export function followFlags(flags: FlagSource, dispatch: (input: Input) => unknown): () => void {

@@ -57,26 +57,27 @@ const onManifest: Handler<'manifest'> = (state, input) => {
   return only({ ...state, manifest, errors }, ...(applyNow ? [RECONCILE] : []));
 };
 
-/** True when the page's families differ between two states. */
-const familiesChanged = (a: RuntimeState, b: RuntimeState) =>
-  pageFamilies(a).join() !== pageFamilies(b).join();
+/**
+ * `next` with changed registrations: when the page's families changed, publish, and load their CSS once
+ * the manifest is there and the flags answered (or now, on a page the boot snippet did not style).
+ */
+function familiesStep(state: RuntimeState, next: RuntimeState, linksPresent: boolean): StepResult {
+  if (pageFamilies(state).join() === pageFamilies(next).join()) return only(next);
+  const load = state.manifest.status === 'ready' && (state.flagsReady || !linksPresent);
+  return only(next, PUBLISH, ...(load ? [RECONCILE] : []));
+}
 
 const onUse: Handler<'use'> = (state, { family, linksPresent }) => {
   const used = { ...state.used, [family]: (state.used[family] ?? 0) + 1 };
-  const next = { ...state, used, registered: true };
-  if (!familiesChanged(state, next)) return only(next);
-  const load = state.manifest.status === 'ready' && (state.flagsReady || !linksPresent);
-  return only(next, PUBLISH, ...(load ? [RECONCILE] : []));
+  return familiesStep(state, { ...state, used, registered: true }, linksPresent);
 };
 
 const onRelease: Handler<'release'> = (state, { family }) => {
   const count = (state.used[family] ?? 1) - 1;
   const used: Partial<Record<Family, number>> = { ...state.used, [family]: count };
   if (count <= 0) delete used[family];
-  const next = { ...state, used };
-  if (!familiesChanged(state, next)) return only(next);
-  const load = state.manifest.status === 'ready' && state.flagsReady;
-  return only(next, PUBLISH, ...(load ? [RECONCILE] : []));
+  // A release never loads before the flags answered: the remaining families keep what they have.
+  return familiesStep(state, { ...state, used }, true);
 };
 
 const onTheme: Handler<'theme'> = (state, { preference }) => {
