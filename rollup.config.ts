@@ -50,12 +50,21 @@ const config: RollupOptions[] = [
     external,
     plugins: [bootIife(), nodeResolve(), ts()],
     output: [
-      { dir: 'dist', format: 'es', entryFileNames: '[name].js', chunkFileNames: 'chunks/[name]-[hash].js' },
+      // No hoisted `import './chunk.js'` lines: with the package's `sideEffects: false`, an app's esbuild
+      // warns about each ("Ignoring this import ... marked as having no side effects").
+      {
+        dir: 'dist',
+        format: 'es',
+        entryFileNames: '[name].js',
+        chunkFileNames: 'chunks/[name]-[hash].js',
+        hoistTransitiveImports: false,
+      },
       {
         dir: 'dist',
         format: 'cjs',
         entryFileNames: '[name].cjs',
         chunkFileNames: 'chunks/[name]-[hash].cjs',
+        hoistTransitiveImports: false,
       },
     ],
   },

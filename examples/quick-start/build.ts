@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
+import { build, formatMessages } from 'esbuild';
 import { HERE, writeQuickStart } from './extract.js';
 
 const run = promisify(execFile);
@@ -33,8 +33,9 @@ export async function buildQuickStart(): Promise<Map<string, string>> {
   const blocks = writeQuickStart();
   await typecheck();
   // An app's own build: no tsconfig paths, so the packages come from node_modules, as installed.
-  const common = { bundle: true, write: true, logLevel: 'warning', tsconfigRaw: {} } as const;
-  await build({
+  // A warning an app team would see in its own build (e.g. esbuild's "Ignoring this import") fails it.
+  const common = { bundle: true, write: true, logLevel: 'silent', tsconfigRaw: {} } as const;
+  const app = await build({
     ...common,
     entryPoints: [join(HERE, 'app.ts')],
     outfile: join(DIST, 'app.js'),
@@ -44,7 +45,7 @@ export async function buildQuickStart(): Promise<Map<string, string>> {
     jsx: 'automatic',
     define: { 'process.env.NODE_ENV': '"production"' },
   });
-  await build({
+  const server = await build({
     ...common,
     entryPoints: [join(HERE, 'server.ts')],
     outfile: join(DIST, 'server.mjs'),
@@ -52,6 +53,8 @@ export async function buildQuickStart(): Promise<Map<string, string>> {
     format: 'esm',
     target: 'node20',
   });
+  const warnings = await formatMessages([...app.warnings, ...server.warnings], { kind: 'warning' });
+  if (warnings.length > 0) throw new Error(`the quick start bundles with warnings:\n${warnings.join('')}`);
   return blocks;
 }
 
