@@ -30,6 +30,7 @@ const lighthouse = read('lighthouse');
 const gate = read('gate');
 const collector = read('collector');
 const leaks = read('leaks');
+const store = read('store');
 
 const rows: [string, string, string, string, string][] = [
   [
@@ -83,6 +84,19 @@ const rows: [string, string, string, string, string][] = [
     `v1 ${fmt(num(theme, 'throttle4x.v1P95Ms'), ' ms', 1)}; ratio ${fmt(num(theme, 'throttle4x.ratioP95'), '', 2)}`,
   ],
   [
+    `Theme switch until fully painted, shipped \`${String(theme?.shipped ?? '?')}\`, p95 1x / 4x (\`theme-switch\`)`,
+    `${fmt(num(theme, `mechanisms.${String(theme?.shipped)}.p95Ms1x`), '', 1)} / ${fmt(num(theme, `mechanisms.${String(theme?.shipped)}.p95Ms4x`), ' ms', 1)}`,
+    '≤ 50 / ≤ 100 ms',
+    ok(
+      Math.max(
+        (num(theme, `mechanisms.${String(theme?.shipped)}.p95Ms1x`) ?? Number.NaN) / 50,
+        (num(theme, `mechanisms.${String(theme?.shipped)}.p95Ms4x`) ?? Number.NaN) / 100,
+      ),
+      (x) => x <= 1,
+    ),
+    `today's attribute switch ${fmt(num(theme, 'mechanisms.attribute.p95Ms1x'), '', 1)} / ${fmt(num(theme, 'mechanisms.attribute.p95Ms4x'), ' ms', 1)}; main thread in 300 ms: ${fmt(num(theme, `mechanisms.${String(theme?.shipped)}.mainThreadMs1x`), '', 1)} vs ${fmt(num(theme, 'mechanisms.attribute.mainThreadMs1x'), ' ms', 1)} (1x); load average ${fmt(num(theme, 'loadAverage.before'), '', 1)}`,
+  ],
+  [
     'Theme switch v2 p95, 1x, `content-visibility` page, frame work (`theme-switch`)',
     fmt(num(theme, 'contentVisibility.frameStart.v2P95Ms'), ' ms', 1),
     '≤ 16.7 ms',
@@ -104,6 +118,13 @@ const rows: [string, string, string, string, string][] = [
     `v1 ${fmt(num(fcp, 'v1MedianMs'), ' ms')}, v2 ${fmt(num(fcp, 'v2MedianMs'), ' ms')} (goal ≤ 1,000 ms); HTTP/1.1 ratio ${fmt(num(fcp, 'http1.ratioV2V1'), '', 3)}`,
   ],
   [
+    'FCP, first visit decided on the server, CSS inline, mobile (`fcp`)',
+    fmt(num(fcp, 'serverDecided.h2.fcpMedianMs'), ' ms'),
+    '≤ 1,000 ms',
+    ok(num(fcp, 'serverDecided.h2.fcpMedianMs'), (x) => x <= 1000),
+    `p95 ${fmt(num(fcp, 'serverDecided.h2.fcpP95Ms'), ' ms')}; ${fmt(num(fcp, 'serverDecided.h2.ratioToV1'), '', 3)} of the v1 page; ${fmt(num(fcp, 'serverDecided.h2.renderBlockingRequests'))} render-blocking requests`,
+  ],
+  [
     'SDK cost on FCP (`fcp`)',
     fmt(num(fcp, 'sdkCostMs'), ' ms'),
     '≤ 5 % of FCP',
@@ -116,6 +137,13 @@ const rows: [string, string, string, string, string][] = [
     '0',
     ok(num(boot, 'decisionRequests'), (x) => x === 0),
     `snippet runs ${fmt(num(boot, 'bootMs'), ' ms', 1)} (1x), ${fmt(num(boot, 'bootMsThrottle4x'), ' ms', 1)} (4x)`,
+  ],
+  [
+    'Returning user, all-v2 page in a partial stage: v1 CSS requests (`boot`)',
+    fmt(num(boot, 'v1CssRequestsAllV2PagePartialStage')),
+    '0',
+    ok(num(boot, 'v1CssRequestsAllV2PagePartialStage'), (x) => x === 0),
+    `${fmt(num(boot, 'partialStage.undeclared.v1CssRequests'))} without declared families`,
   ],
   [
     'Flag off → decision v1, p95 (`flip`)',
@@ -159,6 +187,28 @@ const rows: [string, string, string, string, string][] = [
     ok(num(collector, 'missingAcked'), (x) => x === 0),
     `${fmt(num(collector, 'eventsPerSecond'))} events/s, p95 ack ${fmt(num(collector, 'p95AckMs'), ' ms')}`,
   ],
+  ...(['duckdb', 'clickhouse'] as const).flatMap((engine): [string, string, string, string, string][] => [
+    [
+      `Event store ${engine}: ingestion, 50 clients, batches of 50 (\`store\`)`,
+      fmt(num(store, `${engine}.ingestEventsPerSecond`), ' events/s'),
+      engine === 'duckdb' ? '≥ 50,000' : 'DuckDB or better',
+      engine === 'duckdb' ? ok(num(store, `${engine}.ingestEventsPerSecond`), (x) => x >= 50_000) : '',
+      `10x normal (${fmt(num(store, 'normalTraffic.tenTimes'))} events/s) held: p99 ack ${fmt(num(store, `${engine}.tenTimesNormal.p99Ms`), ' ms')}`,
+    ],
+    [
+      `Event store ${engine}: gate over 10 M events, collector RSS (\`store\`)`,
+      `${fmt(num(store, `${engine}.gateSeconds10M`), ' s', 2)}, ${fmt(num(store, `${engine}.collectorPeakRssMb`), ' MB')}`,
+      '≤ 5 s, ≤ 400 MB',
+      ok(
+        Math.max(
+          (num(store, `${engine}.gateSeconds10M`) ?? Number.NaN) / 5,
+          (num(store, `${engine}.collectorPeakRssMb`) ?? Number.NaN) / 400,
+        ),
+        (x) => x <= 1,
+      ),
+      `duplicates after retries and kill -9: ${fmt(num(store, `${engine}.duplicatesAfterRetries`))}; acknowledged lost: ${fmt(num(store, `${engine}.ackedLost`))}`,
+    ],
+  ]),
   [
     'Leaks: 1,000 theme switches + 200 rollbacks (`leaks`)',
     `${fmt(num(leaks, 'domNodesDelta'))} nodes, ${fmt(num(leaks, 'listenersDelta'))} listeners`,
