@@ -45,9 +45,8 @@ export async function createBugService(options: BugServiceOptions): Promise<BugS
   const access = options.access ?? createAccessPolicy({ host: '127.0.0.1' });
   const token = options.adminToken ? options.adminToken : null;
   const log = await openBugLog(options.dataDir);
-  if (log.skipped > 0) say(`bugs: skipped ${log.skipped} unreadable lines in the log`);
-  if (log.truncatedBytes > 0)
-    say(`bugs: cut off a torn last line (${log.truncatedBytes} bytes) from an interrupted write`);
+  if (log.skipped > 0)
+    say(`bugs: skipped ${log.skipped} unreadable lines in ${log.file} (a torn last write, a hand edit)`);
   const bugs = new Map<string, Bug>();
   for (const record of log.records) applyRecord(bugs, record);
   let closed = false;
