@@ -21,6 +21,8 @@ export type Mechanism =
   | 'attribute'
   /** next-themes' `disableTransitionOnChange`: `*{transition:none!important}`, switch, forced restyle, removal next frame. */
   | 'suppress-transitions'
+  /** The same rule, no forced restyle: the frame computes the new theme once, the rule goes after that frame is painted. */
+  | 'suppress-until-painted'
   /** `document.startViewTransition(() => switch)`: a cross-fade of snapshots, animated by the compositor. */
   | 'view-transition'
   /** `data-theme` on a page whose tokens use light-dark() and whose dark theme is only `color-scheme: dark`. */
@@ -53,6 +55,18 @@ interface GalleryWindow {
 export const SUPPRESS_TRANSITIONS_CSS =
   '*,*::before,*::after{-webkit-transition:none!important;transition:none!important}';
 
+/** Runs `task` once the next frame was rendered (rAF, then a task posted from it: src/theme/next-paint.ts). */
+function afterNextFrame(task: () => void): void {
+  requestAnimationFrame(() => {
+    const channel = new MessageChannel();
+    channel.port1.onmessage = () => {
+      channel.port1.close();
+      task();
+    };
+    channel.port2.postMessage(undefined);
+  });
+}
+
 const gallerySetTheme = (theme: Theme) => (window as unknown as GalleryWindow).gallery.setTheme(theme);
 
 /**
@@ -63,6 +77,7 @@ export function switchTheme(
   mechanism: Mechanism,
   theme: Theme,
   later: (task: () => void) => void = (task) => requestAnimationFrame(task),
+  afterPaint: (task: () => void) => void = afterNextFrame,
 ): Promise<void> {
   const root = document.documentElement;
   switch (mechanism) {
@@ -85,6 +100,17 @@ export function switchTheme(
       // Removed before the next frame renders: that frame restyles again (the rule leaves every element),
       // but the colours are already the new ones, so no transition starts.
       later(() => style.remove());
+      return Promise.resolve();
+    }
+    case 'suppress-until-painted': {
+      // One restyle before the paint (the frame's own, with transitions off), not two: the rule leaves
+      // only once that frame was rendered. Its removal restyles again in the next frame, but the colours
+      // are the new ones by then, so no transition starts, and the new theme is already on screen.
+      const style = document.createElement('style');
+      style.textContent = SUPPRESS_TRANSITIONS_CSS;
+      document.head.append(style);
+      gallerySetTheme(theme);
+      afterPaint(() => style.remove());
       return Promise.resolve();
     }
     case 'finish-transitions': {
@@ -239,7 +265,12 @@ export async function forcedWork(
       const { key, mechanism } = candidates[(k + r) % candidates.length] as Candidate;
       const dark = root.matches('[data-theme="dark"], .theme--dark');
       const start = performance.now();
-      void switchTheme(mechanism, dark ? 'light' : 'dark', (task) => task());
+      // Work left for later runs at once, after style is computed (as a frame would have done it).
+      const now = (task: () => void) => {
+        void getComputedStyle(document.body).backgroundColor;
+        task();
+      };
+      void switchTheme(mechanism, dark ? 'light' : 'dark', now, now);
       void document.body.offsetHeight;
       out.push({ key, ms: performance.now() - start });
       await Promise.all(document.getAnimations().map((a) => a.finished.catch(() => undefined)));

@@ -56,7 +56,11 @@ const MECH_BLOCK = 5;
 const MECH_WARMUP = 2;
 const MECH_TRACED = Number(process.env.THEME_BENCH_MECH_TRACED ?? 6);
 /** The mechanisms that paint the new theme in one frame, whose forced work is compared too. */
-const FORCED_MECHANISMS: readonly Mechanism[] = ['suppress-transitions', 'finish-transitions'];
+const FORCED_MECHANISMS: readonly Mechanism[] = [
+  'suppress-transitions',
+  'suppress-until-painted',
+  'finish-transitions',
+];
 const FORCED_ROUNDS = 30;
 /** The window after the call in which main-thread time is summed. */
 const WINDOW_MS = 300;
@@ -341,6 +345,7 @@ interface Candidate {
 const CANDIDATES: readonly Candidate[] = [
   { key: 'attribute', mechanism: 'attribute', page: 'v2' },
   { key: 'suppress-transitions', mechanism: 'suppress-transitions', page: 'v2' },
+  { key: 'suppress-until-painted', mechanism: 'suppress-until-painted', page: 'v2' },
   { key: 'view-transition', mechanism: 'view-transition', page: 'v2' },
   { key: 'finish-transitions', mechanism: 'finish-transitions', page: 'v2' },
   { key: 'noop', mechanism: 'noop', page: 'v2' },
@@ -350,12 +355,17 @@ const CANDIDATES: readonly Candidate[] = [
 /** v1 under the one-frame mechanisms: forced work and pixels only (the SDK would switch v1 pages alike). */
 const V1_ONE_FRAME: readonly Candidate[] = [
   { key: 'v1:suppress-transitions', mechanism: 'suppress-transitions', page: 'v1' },
+  { key: 'v1:suppress-until-painted', mechanism: 'suppress-until-painted', page: 'v1' },
   { key: 'v1:finish-transitions', mechanism: 'finish-transitions', page: 'v1' },
 ];
-/** The four of issue 20, and `finish-transitions` (one restyle instead of suppression's two). */
+/**
+ * The four of issue 20, `finish-transitions` (one restyle instead of suppression's two), and
+ * `suppress-until-painted` (suppression's two restyles, only one of them before the paint).
+ */
 const V2_MECHANISMS = [
   'attribute',
   'suppress-transitions',
+  'suppress-until-painted',
   'view-transition',
   'light-dark',
   'finish-transitions',
@@ -536,6 +546,7 @@ function detail(
 const FEWEST_SIDE_EFFECTS: readonly string[] = [
   // A stylesheet in and out: no events, no objects, works wherever CSS does.
   'suppress-transitions',
+  'suppress-until-painted',
   // Creates, then finishes, a CSSTransition per transitioning element: transitionrun/start/end events
   // fire for each, and it needs the Web Animations API (getAnimations, CSSTransition).
   'finish-transitions',
