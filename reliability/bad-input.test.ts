@@ -219,12 +219,18 @@ describe('collector batches (property): plain user keys and oversized batches', 
   );
 
   it('never stores (nor echoes) a plain user key', async () => {
+    const post = (key: string) =>
+      fetch(server.collectUrl, { method: 'POST', body: JSON.stringify([event(key)]) });
+    // The answer names the field and the rule, never the key: it is the same whatever the key is. (A
+    // "does not contain the key" check fails on its own for short keys that are words of the message:
+    // "thin" is in "nothing".)
+    const reference = await (await post('someone@example.com')).text();
+    expect(reference).toMatch(/\[0\]\.user: expected a hex hash of the user key/);
     await fc.assert(
       fc.asyncProperty(plainKey, async (key) => {
-        const res = await fetch(server.collectUrl, { method: 'POST', body: JSON.stringify([event(key)]) });
-        const text = await res.text();
+        const res = await post(key);
         expect(res.status).toBe(400);
-        if (key.length >= 4) expect(text).not.toContain(JSON.stringify(key).slice(1, -1));
+        expect(await res.text()).toBe(reference);
       }),
       { numRuns: 1000 },
     );
