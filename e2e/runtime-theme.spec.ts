@@ -214,6 +214,10 @@ test('destroy() leaves no listener, timer or element behind', async ({ page }) =
     const rollout = r.start();
     await rollout.ready;
     rollout.destroy();
+    // Settled as `after` below is: a theme applied at start holds transitions off until its frame is
+    // painted (one <style> and one MessageChannel listener, gone after that frame).
+    await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
+    await new Promise((resolve) => setTimeout(resolve, 50));
   });
   const baseline = await counters(cdp);
   const closed = await rt(page, async (r) => {
@@ -227,6 +231,7 @@ test('destroy() leaves no listener, timer or element behind', async ({ page }) =
       release();
       rollout.destroy();
     }
+    await new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)));
     await new Promise((resolve) => setTimeout(resolve, 50));
     return (window as unknown as { rt: Rt }).rt.flags.closed;
   });
