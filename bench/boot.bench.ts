@@ -13,8 +13,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, chromium, type Page } from '@playwright/test';
-import { build } from 'esbuild';
-import { bundle } from '../e2e/support/bundle.js';
+import { bundle, bundleSource } from '../e2e/support/bundle.js';
 import { chromiumLaunchOptions } from '../scripts/chromium.js';
 import { startStaticServer } from '../scripts/serve-static.js';
 import { FAMILIES, type Family } from '../src/families.js';
@@ -53,17 +52,7 @@ const rollout = createTokenRollout({
   plugins: [monitoring({ reporters: [beaconReporter({ url: '/collect' })] })],
 });
 window.__settled = rollout.ready;`;
-  const out = await build({
-    stdin: { contents, resolveDir: root, loader: 'ts', sourcefile: 'boot-bench-sdk.ts' },
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    minify: true,
-    write: false,
-    logLevel: 'silent',
-  });
-  return out.outputFiles[0]?.text ?? '';
+  return bundleSource(contents, root, 'boot-bench-sdk.ts');
 }
 
 /** One page of the benchmark: its HTML (boot snippet between two marks) and its SDK script. */

@@ -23,8 +23,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import { chromium } from '@playwright/test';
-import { build } from 'esbuild';
-import { bundle } from '../e2e/support/bundle.js';
+import { bundle, bundleSource } from '../e2e/support/bundle.js';
 import { createServerDecider, staticServerFlags } from '../packages/tools/src/ssr/index.js';
 import { chromiumLaunchOptions } from '../scripts/chromium.js';
 import { startStaticServer } from '../scripts/serve-static.js';
@@ -90,17 +89,8 @@ const rollout = createTokenRollout({
   plugins: [monitoring({ reporters: [beaconReporter({ url: '/collect' })] })],
 });
 void rollout.ready;`;
-  const out = await build({
-    stdin: { contents, resolveDir: root, loader: 'ts', sourcefile: 'fcp-ssr-sdk.ts' },
-    bundle: true,
-    format: 'esm',
-    platform: 'browser',
-    target: 'es2022',
-    minify: true,
-    write: false,
-    logLevel: 'silent',
-  });
-  return { head: `${bootTag}${decision.head}`, sdk: out.outputFiles[0]?.text ?? '' };
+  const sdk = await bundleSource(contents, root, 'fcp-ssr-sdk.ts');
+  return { head: `${bootTag}${decision.head}`, sdk };
 }
 
 /** What the page itself reports (Navigation, Resource and Paint Timing), in ms from navigation start. */
