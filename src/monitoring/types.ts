@@ -17,8 +17,11 @@ export interface MonitoringWindow extends EventTarget, MemoryEnv {
   localStorage?: KeyValueStorage;
   /** Used only to fetch the manifest when `manifest` is a URL. */
   fetch?: ManifestFetch;
-  /** Whether the page has loaded (the default import waits for `load` before it loads monitoring). */
-  document?: { readyState: string };
+  /**
+   * Whether the page has loaded, and is visible: the default import loads monitoring after `load`, or
+   * sooner when the page is hidden.
+   */
+  document?: { readyState: string; visibilityState?: string };
   /** To tell whether the browser reports paint timing (the FCP budget needs it). */
   PerformanceObserver?: { readonly supportedEntryTypes?: readonly string[] };
 }

@@ -128,6 +128,30 @@ describe('beaconReporter', () => {
     expect(reporter.stats()).toMatchObject({ queued: 0, failures: 0, sent: 2 });
   });
 
+  it('sends what is reported while the page is hidden at once, by sendBeacon, not after the interval', async () => {
+    // web-vitals reports LCP and CLS on the hide itself, after this reporter's own flush may have run; a
+    // hidden page can be frozen or discarded with no pagehide (mobile), so nothing may wait 5 s then.
+    const beacons: string[] = [];
+    const { win, hide } = fakeWindow();
+    const clock = manualTimers();
+    const reporter = beaconReporter({
+      url: '/collect',
+      window: win,
+      sendBeacon: (_url, data) => beacons.push(data) > 0,
+      fetch: () => Promise.reject(new Error('not used')),
+      timers: clock.timers,
+    });
+    reporter.report(testEvent('fcp', 100, 0));
+    expect(clock.delays()).toEqual([5000]); // visible: the interval
+    hide();
+    reporter.report(testEvent('lcp', 900, 1));
+    reporter.report(testEvent('cls', 0.1, 2));
+    expect(clock.delays()).toEqual([0]); // one flush for what this task reports
+    await clock.run();
+    expect(beacons.map((body) => parse(body).map((e) => e.name))).toEqual([['fcp'], ['lcp', 'cls']]);
+    expect(reporter.stats()).toMatchObject({ sent: 3, queued: 0 });
+  });
+
   it('keeps retrying with backoff after a hidden-page flush interrupted the outage', async () => {
     const clock = manualTimers();
     const { win, hide } = fakeWindow();

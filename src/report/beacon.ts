@@ -86,6 +86,8 @@ interface Core {
   closed: boolean;
   /** After an opt-out only the opt-out event itself (and a later opt-in) may leave the page. */
   optedOut: boolean;
+  /** True while the page is hidden. */
+  hidden(): boolean;
 }
 
 /** Drops the oldest events beyond `maxQueue`, counting them. */
@@ -203,7 +205,15 @@ function enqueue(core: Core, event: MetricEvent): void {
   // During an outage the retry keeps its backoff (schedule() keeps a pending timer; a hidden-page flush
   // may have cleared it). Otherwise a full batch goes at once, a partial one after the interval.
   if (core.stats.failures > 0) schedule(core, backoffDelay(core.stats.failures, core.backoff, core.random));
-  else if (core.queue.length >= core.maxBatch) {
+  else if (core.hidden()) {
+    // A hidden page can be frozen or discarded with no pagehide (mobile), and web-vitals reports LCP and
+    // CLS on the hide itself, after our own flush: send what this task reports at once, by sendBeacon.
+    cancelTimer(core);
+    core.timer = core.timers.setTimeout(() => {
+      core.timer = undefined;
+      sendByBeacon(core);
+    }, 0);
+  } else if (core.queue.length >= core.maxBatch) {
     cancelTimer(core);
     schedule(core, 0);
   } else schedule(core, core.flushIntervalMs);
@@ -211,6 +221,7 @@ function enqueue(core: Core, event: MetricEvent): void {
 
 /** Creates a beacon reporter. Nothing is sent until a flush; flushes are timed, hidden-page or manual. */
 export function beaconReporter(options: BeaconReporterOptions): BeaconReporter {
+  const win = options.window ?? defaultWindow();
   const core: Core = {
     url: options.url,
     maxQueue: options.maxQueue ?? 500,
@@ -230,8 +241,8 @@ export function beaconReporter(options: BeaconReporterOptions): BeaconReporter {
     inFlight: false,
     closed: false,
     optedOut: false,
+    hidden: () => win?.document?.visibilityState === 'hidden',
   };
-  const win = options.window ?? defaultWindow();
   const onPageHide = () => sendByBeacon(core);
   const onVisibility = () => {
     if (win?.document?.visibilityState === 'hidden') sendByBeacon(core);
