@@ -1,8 +1,9 @@
 // The LaunchDarkly flag source with each real SDK major (launchdarkly-js-client-sdk 3 and
 // @launchdarkly/js-client-sdk 4) in Chromium, against the local LaunchDarkly-compatible flag server.
 import { createServer } from 'node:net';
-import { expect, type Page, test } from '@playwright/test';
+import { chromium, expect, type Page, test } from '@playwright/test';
 import { startFlagServer } from '../packages/tools/src/flag-server/index.js';
+import { chromiumLaunchOptions } from '../scripts/chromium.js';
 import { bucketOf } from '../src/assign/bucket.js';
 import { resolveAssignment } from '../src/assign/resolve.js';
 import { parseRolloutConfig } from '../src/config/parse.js';
@@ -136,6 +137,52 @@ for (const sdk of ['v3', 'v4'] as const) {
       await expect.poll(tokenLinks).toEqual(['v2/core', 'v2/buttons', 'v2/cards']);
       expect(await page.evaluate(() => [window.cssV1At.length, window.cssV2At.length])).toEqual([1, 2]);
       expect(errors).toEqual([]);
+    });
+
+    test('a page restored from the back/forward cache after a flip shows v1 at once', async () => {
+      // Playwright turns the back/forward cache off by default; a user's Chromium has it on.
+      const browser = await chromium.launch({
+        ...chromiumLaunchOptions(),
+        ignoreDefaultArgs: ['--disable-back-forward-cache'],
+      });
+      try {
+        const page = await browser.newPage();
+        const errors = watchErrors(page);
+        const key = userWithBucket(true, 0.05);
+        await page.goto(h.pageUrl({ sdk, key, region: 'AU', page: 'rollout' }));
+        const tokenLinks = () =>
+          page.evaluate(() =>
+            [...document.querySelectorAll('link[data-tr]')].map((l) => l.getAttribute('data-tr')),
+          );
+        await expect.poll(tokenLinks).toEqual(['v2/core', 'v2/buttons', 'v2/cards']);
+        await page.evaluate(() => {
+          const w = window as unknown as { restored?: boolean; shownAt?: number; v1At?: number };
+          addEventListener('pageshow', (event) => {
+            w.restored = event.persisted;
+            w.shownAt = performance.now();
+          });
+          new MutationObserver(() => {
+            if (w.v1At === undefined && document.querySelector('link[data-tr="v1"]'))
+              w.v1At = performance.now();
+          }).observe(document.head, { childList: true });
+        });
+        // The user goes to another page of the site; the flag is turned off meanwhile; the user comes back.
+        await page.goto(h.pageUrl({ sdk, key, region: 'AU' }));
+        await h.admin('POST', '/admin/flag', { on: false });
+        await page.evaluate(() => history.back()); // page.goBack() waits for a load event a restore never fires
+        await page.waitForFunction(() => 'restored' in window);
+        expect(await page.evaluate(() => (window as unknown as { restored: boolean }).restored)).toBe(true);
+        await expect.poll(tokenLinks).toEqual(['v1']);
+        const { shownAt, v1At } = await page.evaluate(() => {
+          const w = window as unknown as { shownAt: number; v1At: number };
+          return { shownAt: w.shownAt, v1At: w.v1At };
+        });
+        // The stream's change is applied as the page is shown again (about 10 ms here), not on a later poll.
+        expect(v1At - shownAt).toBeLessThan(2000);
+        expect(errors).toEqual([]);
+      } finally {
+        await browser.close();
+      }
     });
 
     test('with useReport the client polls by REPORT, follows the /ping stream and still flips live', async ({
