@@ -46,6 +46,11 @@ export async function openClickHouseStore(options: ClickHouseStoreOptions): Prom
       output_format_json_quote_64bit_integers: 0,
       // A group's lookup lists the first event ids of its batches: larger than the 256 KiB default allows.
       max_query_size: '16777216',
+      // The gate's queries over millions of events run for seconds: progress headers every 10 s keep the
+      // connection busy through a proxy's idle timeout (and the client stops warning about it). 18.16
+      // knows both settings; 10 s keeps the headers far under Node's 16 KiB limit for any real query.
+      send_progress_in_http_headers: 1,
+      http_headers_progress_interval_ms: '10000',
     },
   });
   const table = `${database}.events`;
