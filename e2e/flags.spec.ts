@@ -40,6 +40,13 @@ function userWithBucket(below: boolean, limit: number, prefix = 'user'): string 
   }
 }
 
+/** The token sheets in the page, by their data-tr ids, in document order. */
+function tokenLinksOf(page: Page): Promise<(string | null)[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll('link[data-tr]')].map((l) => l.getAttribute('data-tr')),
+  );
+}
+
 /** What resolveAssignment decides in Node for this user, from the flags the server evaluates for them. */
 async function expectedAssignment(key: string, region?: string) {
   const context = Buffer.from(JSON.stringify({ kind: 'user', key, ...(region ? { region } : {}) }));
@@ -122,10 +129,7 @@ for (const sdk of ['v3', 'v4'] as const) {
       const errors = watchErrors(page);
       const key = userWithBucket(true, 0.05);
       await page.goto(h.pageUrl({ sdk, key, region: 'AU', page: 'rollout' }));
-      const tokenLinks = () =>
-        page.evaluate(() =>
-          [...document.querySelectorAll('link[data-tr]')].map((l) => l.getAttribute('data-tr')),
-        );
+      const tokenLinks = () => tokenLinksOf(page);
       await expect.poll(tokenLinks).toEqual(['v2/core', 'v2/buttons', 'v2/cards']);
       await h.admin('POST', '/admin/flag', { on: false });
       await expect.poll(tokenLinks).toEqual(['v1']);
@@ -150,10 +154,7 @@ for (const sdk of ['v3', 'v4'] as const) {
         const errors = watchErrors(page);
         const key = userWithBucket(true, 0.05);
         await page.goto(h.pageUrl({ sdk, key, region: 'AU', page: 'rollout' }));
-        const tokenLinks = () =>
-          page.evaluate(() =>
-            [...document.querySelectorAll('link[data-tr]')].map((l) => l.getAttribute('data-tr')),
-          );
+        const tokenLinks = () => tokenLinksOf(page);
         await expect.poll(tokenLinks).toEqual(['v2/core', 'v2/buttons', 'v2/cards']);
         await page.evaluate(() => {
           const w = window as unknown as { restored?: boolean; shownAt?: number; v1At?: number };

@@ -412,11 +412,8 @@ test('monitoring loads after the load event, as its own chunk; TTFB, FCP and LCP
   expect(one('page-view')?.ts).toBeLessThanOrEqual(seen.loadAt);
 });
 
-test('a page whose load event never comes (a hanging image) is still measured: monitoring starts after LOAD_WAIT_MS', async ({
-  page,
-}) => {
-  const user = 'held-load';
-  // An image that never answers holds the load event back for as long as the page is open.
+/** Adds an image that never answers to the page, which holds its load event back for as long as it is open. */
+async function holdLoadEvent(page: Page): Promise<void> {
   await page.route('**/hanging.png', () => {});
   await page.addInitScript(() => {
     document.addEventListener('DOMContentLoaded', () => {
@@ -425,6 +422,13 @@ test('a page whose load event never comes (a hanging image) is still measured: m
       document.body.append(img);
     });
   });
+}
+
+test('a page whose load event never comes (a hanging image) is still measured: monitoring starts after LOAD_WAIT_MS', async ({
+  page,
+}) => {
+  const user = 'held-load';
+  await holdLoadEvent(page);
   await page.goto(url(user), { waitUntil: 'domcontentloaded' });
   await ready(page); // before the change, this waited for a load event that never came
   const seen = await page.evaluate(() => ({
@@ -454,14 +458,7 @@ test('a page hidden before its load event is measured at once: monitoring starts
   page,
 }) => {
   const user = 'hidden-before-load';
-  await page.route('**/hanging.png', () => {});
-  await page.addInitScript(() => {
-    document.addEventListener('DOMContentLoaded', () => {
-      const img = document.createElement('img');
-      img.src = '/hanging.png';
-      document.body.append(img);
-    });
-  });
+  await holdLoadEvent(page);
   // The page's clock stands still unless moved: LOAD_WAIT_MS cannot be what starts monitoring here.
   await page.clock.install();
   await page.goto(url(user), { waitUntil: 'domcontentloaded' });

@@ -2,7 +2,7 @@
 // team's first day does: everything the quick start needs must be in the tarballs (`files`, `exports`,
 // the bin, the token files, the store's SQL), not just in this workspace. quick-start.spec.ts runs the
 // same quick start inside the workspace, where a file missing from `files` would go unnoticed.
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -18,6 +18,7 @@ import {
   HERE as QUICK_START,
   README,
 } from '../examples/quick-start/extract.js';
+import { type Serve, startServe } from './support/serve.js';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -28,14 +29,10 @@ const installed = (name: string) =>
   `${name}@${(JSON.parse(readFileSync(join(ROOT, 'node_modules', name, 'package.json'), 'utf8')) as { version: string }).version}`;
 
 let dir = '';
-let serve: ChildProcess | undefined;
+let serve: Serve | undefined;
 
 test.afterAll(async () => {
-  if (serve && serve.exitCode === null) {
-    const exited = new Promise((done) => serve?.once('exit', done));
-    serve.kill('SIGTERM');
-    await exited;
-  }
+  await serve?.stop();
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
@@ -47,27 +44,6 @@ async function npm(args: string[], cwd: string): Promise<string> {
     const e = error as { stdout?: string; stderr?: string };
     throw new Error(`npm ${args.join(' ')} failed in ${cwd}:\n${e.stdout}${e.stderr}`);
   }
-}
-
-/** Starts the app's `token-rollout serve` on a free port; resolves with its URL once it listens. */
-function startServe(app: string): Promise<string> {
-  const bin = join(app, 'node_modules/token-rollout-tools/dist/cli.js');
-  const child = spawn(process.execPath, [bin, 'serve', '--flags', 'flags', '--port', '0'], {
-    cwd: app,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  serve = child;
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      const url = /token-rollout serve: (http:\/\/\S+)/.exec(out)?.[1];
-      if (url) resolve(url);
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', onData);
-    child.once('exit', (code) => reject(new Error(`token-rollout serve exited ${code}:\n${out}`)));
-  });
 }
 
 test('the packed packages work outside the repo: init, serve on DuckDB, the quick start compiles and bundles', async () => {
@@ -119,7 +95,8 @@ test('the packed packages work outside the repo: init, serve on DuckDB, the quic
   expect(initTag).toContain('data-v1-href="/tokens/v1/');
 
   // serve: flags and the collector, events in DuckDB under the app's folder (the store's SQL ships).
-  const url = await startServe(app);
+  serve = await startServe(cli, ['--flags', 'flags', '--port', '0'], app);
+  const { url } = serve;
   const health = (await (await fetch(`${url}/health`)).json()) as {
     ok: boolean;
     engine: string;

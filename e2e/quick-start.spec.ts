@@ -4,7 +4,7 @@
 // page they make, served with the README's boot snippet first in <head> under a nonce-only CSP, works in
 // Chromium as a user sees it: token colours in place, the theme toggle switching, nothing in the console
 // (and the page's events reach the collector).
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
@@ -14,6 +14,7 @@ import { expect, type Page, test } from '@playwright/test';
 import { buildQuickStart } from '../examples/quick-start/build.js';
 import { bucketOf } from '../src/assign/bucket.js';
 import { FLAG_KEY } from '../src/families.js';
+import { type Serve, startServe } from './support/serve.js';
 
 const run = promisify(execFile);
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -39,7 +40,7 @@ const keyWith = (test: (bucket: number) => boolean) => {
 const IN_ROLLOUT = keyWith((b) => b < 0.04);
 
 let blocks: Map<string, string>;
-let serve: ChildProcess | undefined;
+let serve: Serve | undefined;
 let flagServer = '';
 let initTag = '';
 let site: Site | undefined;
@@ -49,11 +50,7 @@ test.describe.configure({ mode: 'serial' });
 
 test.afterAll(async () => {
   await site?.close();
-  if (serve && serve.exitCode === null) {
-    const exited = new Promise((done) => serve?.once('exit', done));
-    serve.kill('SIGTERM');
-    await exited;
-  }
+  await serve?.stop();
 });
 
 /** The README's shell lines that start with `prefix`, as argument lists (comments dropped). */
@@ -64,28 +61,6 @@ function commands(prefix: string): string[][] {
     .map((line) => line.replace(/\s#.*$/, '').trim())
     .filter((line) => line.startsWith(`${prefix} `))
     .map((line) => line.slice(prefix.length).trim().split(/\s+/));
-}
-
-/** Starts `token-rollout serve ARGS` on a free port; resolves with its URL once it listens. */
-function startServe(args: string[]): Promise<string> {
-  const child = spawn(process.execPath, [CLI, ...args, '--port', '0', '--data', join(APP, '.data')], {
-    cwd: APP,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  serve = child;
-  return new Promise((resolve, reject) => {
-    let out = '';
-    const onData = (chunk: Buffer) => {
-      out += chunk.toString();
-      const url = /token-rollout serve: (http:\/\/\S+)/.exec(out)?.[1];
-      if (url) resolve(url);
-    };
-    child.stdout?.on('data', onData);
-    child.stderr?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-    });
-    child.once('exit', (code) => reject(new Error(`token-rollout serve exited ${code}:\n${out}`)));
-  });
 }
 
 test('the quick start compiles under strict TypeScript and bundles', async () => {
@@ -119,7 +94,13 @@ test("the quick start's commands set the app up: install names real packages, in
   expect(initTag).toBe(server.bootHead(''));
   expect(server.bootHead('n0nce')).toContain('nonce="n0nce"');
 
-  flagServer = await startServe(serveArgs ?? []);
+  // The README's `serve` line, on a free port, with its data in the app's folder.
+  serve = await startServe(
+    CLI,
+    [...(serveArgs ?? []).slice(1), '--port', '0', '--data', join(APP, '.data')],
+    APP,
+  );
+  flagServer = serve.url;
   site = await server.startQuickStartServer({ flagServer });
 });
 

@@ -5,8 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { fakeVitals } from '../../test-support/fake-web-vitals.js';
 import type { MetricEvent } from '../metrics/event.js';
 import { createMemoryStorage } from '../storage/safe.js';
-import { fakeRollout, fakeTimers } from './test-rollout.js';
-import type { MonitoringWindow } from './types.js';
+import { fakeRollout, fakeTimers, loadingPage } from './test-rollout.js';
 
 beforeEach(() => {
   vi.resetModules();
@@ -15,27 +14,6 @@ beforeEach(() => {
 afterEach(() => {
   vi.restoreAllMocks();
 });
-
-/** A page still loading: `load()` fires the event, `hide()` switches the tab away. */
-function loadingPage() {
-  const document = Object.assign(new EventTarget(), { readyState: 'loading', visibilityState: 'visible' });
-  const win: MonitoringWindow = Object.assign(new EventTarget(), {
-    document,
-    crypto: { randomUUID: () => 'session-uuid' },
-  });
-  return {
-    win,
-    load() {
-      document.readyState = 'complete';
-      win.dispatchEvent(new Event('load'));
-    },
-    hide() {
-      document.visibilityState = 'hidden';
-      // The browser fires it at the document and it bubbles to the window (the fake's document is apart).
-      win.dispatchEvent(new Event('visibilitychange'));
-    },
-  };
-}
 
 async function setup() {
   const { monitoring, LOAD_WAIT_MS } = await import('./lazy.js');

@@ -8,8 +8,7 @@ import { createMemoryStorage } from '../storage/safe.js';
 import { MAX_EARLY } from './early.js';
 import { monitoring } from './lazy.js';
 import { beaconReporter, launchDarklyReporter } from './lazy-reporters.js';
-import { fakeRollout, fakeTimers, familiesWith } from './test-rollout.js';
-import type { MonitoringWindow } from './types.js';
+import { fakeRollout, fakeTimers, familiesWith, loadingPage } from './test-rollout.js';
 
 // Pages here have no token manifest: the console line that says so is checked in unchecked.test.ts.
 beforeEach(() => {
@@ -19,27 +18,11 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-/** A window whose document is still loading until `load()` fires the event. */
-function loadingWindow() {
-  const document = { readyState: 'loading' };
-  const win: MonitoringWindow = Object.assign(new EventTarget(), {
-    document,
-    crypto: { randomUUID: () => 'session-uuid' },
-  });
-  return {
-    win,
-    load() {
-      document.readyState = 'complete';
-      win.dispatchEvent(new Event('load'));
-    },
-  };
-}
-
 const throwError = (win: EventTarget, message: string) =>
   win.dispatchEvent(Object.assign(new Event('error'), { error: new Error(message) }));
 
 function setup(initial: Parameters<typeof fakeRollout>[1] = {}) {
-  const page = loadingWindow();
+  const page = loadingPage();
   const rollout = fakeRollout(['buttons', 'cards'], initial);
   const vitals = fakeVitals();
   const events: MetricEvent[] = [];
@@ -175,7 +158,7 @@ describe('monitoring from token-rollout (loaded after the load event)', () => {
   });
 
   it('takes the window and storage from the rollout it is plugged into', async () => {
-    const page = loadingWindow();
+    const page = loadingPage();
     const storage = createMemoryStorage();
     const rollout = fakeRollout();
     const plugin = monitoring({ vitals: false, memory: false });

@@ -1,7 +1,8 @@
-// Test helper: a rollout stand-in for monitoring's tests (state, listeners, fallback) and hand-run timers.
+// Test helper: a rollout stand-in for monitoring's tests (state, listeners, fallback), hand-run timers and
+// a page still loading.
 import { FAMILIES, type Family } from '../families.js';
 import type { FallbackScope, MonitorFamily, MonitorState, MonitorTarget } from './target.js';
-import type { MonitoringTimers } from './types.js';
+import type { MonitoringTimers, MonitoringWindow } from './types.js';
 
 /** Every family's state, with `v2` on v2 (in-rollout) and the rest on v1, all loaded. */
 export function familiesWith(v2: readonly Family[]): Record<Family, MonitorFamily> {
@@ -91,6 +92,29 @@ export function fakeTimers() {
     live,
     tick: () => {
       for (const cb of [...live.values()]) cb();
+    },
+  };
+}
+
+/**
+ * A page still loading: `load()` fires the event, `hide()` switches the tab away (the browser fires
+ * visibilitychange at the document and it bubbles to the window; here the document stands apart).
+ */
+export function loadingPage() {
+  const document = { readyState: 'loading', visibilityState: 'visible' };
+  const win: MonitoringWindow = Object.assign(new EventTarget(), {
+    document,
+    crypto: { randomUUID: () => 'session-uuid' },
+  });
+  return {
+    win,
+    load() {
+      document.readyState = 'complete';
+      win.dispatchEvent(new Event('load'));
+    },
+    hide() {
+      document.visibilityState = 'hidden';
+      win.dispatchEvent(new Event('visibilitychange'));
     },
   };
 }
