@@ -18,7 +18,7 @@ import { createClient } from '@clickhouse/client';
 import { parseClickHouseUrl } from '../packages/tools/src/store/clickhouse.js';
 import { openStore, type StoreSpec } from '../packages/tools/src/store/open.js';
 import { type CollectorChild, spawnCollector } from '../test-support/collector/spawn-collector.js';
-import { CLICKHOUSE_URL, clickHouseAvailable } from '../test-support/store/clickhouse.js';
+import { CLICKHOUSE_URL, clickHouseAvailable, dropTestDatabases } from '../test-support/store/clickhouse.js';
 import type { BenchContext } from './run.js';
 import { cpuSecondsOf, type LoadResult, load1, memoryOf, round, runLoad } from './store-load.js';
 import { retryRun } from './store-retries.js';
@@ -282,11 +282,7 @@ export default async function storeBench(ctx: BenchContext): Promise<Record<stri
       events,
       ctx,
     );
-    const client = createClient({ url: parseClickHouseUrl(CLICKHOUSE_URL).server, request_timeout: 300_000 });
-    for (const url of databases) {
-      await client.command({ query: `DROP DATABASE IF EXISTS ${parseClickHouseUrl(url).database}` });
-    }
-    await client.close();
+    await dropTestDatabases(databases);
   } else {
     results.clickhouse = {
       skipped: `no ClickHouse server answers at ${CLICKHOUSE_URL} (scripts/ensure-clickhouse.sh starts one)`,

@@ -2,11 +2,13 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClient } from '@clickhouse/client';
 import type { MetricEvent } from 'token-rollout/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clickHouseOrSkipNotice, testDatabaseUrl } from '../../../../test-support/store/clickhouse.js';
-import { parseClickHouseUrl } from '../store/clickhouse.js';
+import {
+  clickHouseOrSkipNotice,
+  dropTestDatabases,
+  testDatabaseUrl,
+} from '../../../../test-support/store/clickhouse.js';
 import { openStore, type StoreSpec } from '../store/open.js';
 import type { EventStore } from '../store/types.js';
 import { type AggregateQuery, aggregatesOf } from './aggregates.js';
@@ -54,11 +56,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
-  if (!chUp) return;
-  const { server, database } = parseClickHouseUrl(chUrl);
-  const client = createClient({ url: server });
-  await client.command({ query: `DROP DATABASE IF EXISTS ${database}` });
-  await client.close();
+  if (chUp) await dropTestDatabases([chUrl]);
 }, 60_000);
 
 const engines: { name: string; up: boolean; spec: () => StoreSpec }[] = [

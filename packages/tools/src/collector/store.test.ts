@@ -2,14 +2,16 @@
 // refuses events with 507, failing writes make /health say so, and the same routes work on ClickHouse.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
-import { createClient } from '@clickhouse/client';
 import type { MetricEvent } from 'token-rollout/core';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { sampleSession } from '../../../../test-support/collector/sample-events.js';
 import { mulberry32 } from '../../../../test-support/random.js';
-import { clickHouseOrSkipNotice, testDatabaseUrl } from '../../../../test-support/store/clickhouse.js';
+import {
+  clickHouseOrSkipNotice,
+  dropTestDatabases,
+  testDatabaseUrl,
+} from '../../../../test-support/store/clickhouse.js';
 import { tempDirs } from '../../../../test-support/temp-dirs.js';
-import { parseClickHouseUrl } from '../store/clickhouse.js';
 import { openStore } from '../store/open.js';
 import type { EventStore } from '../store/types.js';
 import { type CollectorServer, startCollectorServer } from './server.js';
@@ -23,11 +25,7 @@ const chUp = await clickHouseOrSkipNotice();
 const chUrl = testDatabaseUrl('tr_collector');
 afterAll(async () => {
   dirs.removeAll();
-  if (!chUp) return;
-  const { server, database } = parseClickHouseUrl(chUrl);
-  const client = createClient({ url: server });
-  await client.command({ query: `DROP DATABASE IF EXISTS ${database}` });
-  await client.close();
+  if (chUp) await dropTestDatabases([chUrl]);
 }, 60_000);
 
 async function start(options: Partial<Parameters<typeof startCollectorServer>[0]> = {}) {

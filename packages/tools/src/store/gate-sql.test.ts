@@ -4,15 +4,17 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClient } from '@clickhouse/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clickHouseOrSkipNotice, testDatabaseUrl } from '../../../../test-support/store/clickhouse.js';
+import {
+  clickHouseOrSkipNotice,
+  dropTestDatabases,
+  testDatabaseUrl,
+} from '../../../../test-support/store/clickhouse.js';
 import { differences } from '../../../../test-support/store/close.js';
 import { gateEvents, inBatches, type StageSpec } from '../../../../test-support/store/gate-events.js';
 import { aggregateStage } from '../gate/aggregate.js';
 import { evaluateGate, type GateOptions } from '../gate/evaluate.js';
 import { addAllToTally, createTally } from '../gate/tally.js';
-import { parseClickHouseUrl } from './clickhouse.js';
 import { gateReportOf } from './gate-report.js';
 import { gateStatistics } from './gate-statistics.js';
 import { openStore, type StoreSpec } from './open.js';
@@ -29,13 +31,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
-  if (chDatabases.length > 0) {
-    const client = createClient({ url: parseClickHouseUrl(chDatabases[0]!).server });
-    for (const url of chDatabases) {
-      await client.command({ query: `DROP DATABASE IF EXISTS ${parseClickHouseUrl(url).database}` });
-    }
-    await client.close();
-  }
+  await dropTestDatabases(chDatabases);
 }, 60_000);
 
 interface Scenario {

@@ -4,9 +4,12 @@ import { spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createClient } from '@clickhouse/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { clickHouseOrSkipNotice, testDatabaseUrl } from '../../../../test-support/store/clickhouse.js';
+import {
+  clickHouseOrSkipNotice,
+  dropTestDatabases,
+  testDatabaseUrl,
+} from '../../../../test-support/store/clickhouse.js';
 import { storedEvents } from '../../../../test-support/store/events.js';
 import { parseClickHouseUrl } from './clickhouse.js';
 import { openStore, parseStoreSpec, type StoreSpec } from './open.js';
@@ -21,12 +24,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
-  if (chUp) {
-    const { server, database } = parseClickHouseUrl(chUrl);
-    const client = createClient({ url: server });
-    await client.command({ query: `DROP DATABASE IF EXISTS ${database}` });
-    await client.close();
-  }
+  if (chUp) await dropTestDatabases([chUrl]);
 });
 
 const engines: { name: string; up: boolean; spec: () => StoreSpec }[] = [
