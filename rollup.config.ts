@@ -10,7 +10,7 @@ const browser = {
   react: 'src/react/index.ts',
   launchdarkly: 'src/launchdarkly/index.ts',
   boot: 'src/boot/index.ts',
-  /** monitoring() and the reporters started with the page; `token-rollout`'s own load them after `load`. */
+  /** monitoring() and the reporters started with the page; `token-rollout`'s own start them after `load`. */
   monitoring: 'src/monitoring/index.ts',
   /** The pure core (config, assignment, event contract) that the Node tools read too. */
   core: 'src/core.ts',

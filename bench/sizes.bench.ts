@@ -1,7 +1,7 @@
 // Sizes: min+gzip of the SDK as an app imports it, the boot snippet, the React binding, the token CSS,
 // and the same measure of peer flag SDKs and next-themes as installed from npm (one esbuild setup for all).
 // The SDK is bundled with code splitting, as an app's bundler does: the eager part (what the page loads
-// before the SDK runs) and monitoring's chunk (loaded after the `load` event) are measured apart.
+// before the SDK runs) and monitoring's chunk (fetched after first paint) are measured apart.
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -230,7 +230,7 @@ export default async function sizes(ctx: BenchContext) {
     /** What the page loads before the SDK runs: the entry and its static imports (gzip per file, summed). */
     sdkEagerBytes: split.eager.bytes,
     sdkEagerGzipBytes: split.eager.gzipBytes,
-    /** Eager + monitoring's chunk (loaded after the `load` event). */
+    /** Eager + monitoring's chunk (fetched after first paint, started after the `load` event). */
     sdkTotalBytes: split.all.bytes,
     sdkTotalGzipBytes: split.all.gzipBytes,
     /** The README quick start's import (both reporters too), split the same way. */

@@ -376,30 +376,34 @@ test('memory well over the v1 baseline recorded on earlier v1 pages trips the me
   );
 });
 
-test('monitoring loads after the load event, as its own chunk; TTFB, FCP and LCP still arrive with the page’s figures', async ({
+test('monitoring is its own chunk, fetched after first paint and started after the load event; TTFB, FCP and LCP still arrive with the page’s figures', async ({
   page,
 }) => {
   const user = 'lazy-vitals';
   await page.goto(url(user));
   await ready(page);
-  const seen = await page.evaluate(() => {
+  const seen = await page.evaluate(async () => {
     const nav = performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming;
     const chunks = performance
       .getEntriesByType('resource')
       .filter((e) => /\/mon\/run-[^/]+\.js$/.test(e.name))
       .map((e) => e.startTime);
     const fcp = performance.getEntriesByName('first-contentful-paint')[0]?.startTime ?? -1;
+    const { mon } = window as unknown as { mon: { startedAt: Promise<number> } };
     return {
       loadEventStart: nav.loadEventStart,
       loadAt: performance.timeOrigin + nav.loadEventStart,
       chunks,
       fcp,
+      startedAt: await mon.startedAt,
     };
   });
-  // One request for the measuring part, and only once the page had loaded (or, on a machine so busy that
-  // loading took longer, once LOAD_WAIT_MS had passed since the plugin started).
+  // One request for the measuring part, once first contentful paint was reported or the page had loaded,
+  // whichever came first; it started once the page had loaded (or, on a machine so busy that loading took
+  // longer, once LOAD_WAIT_MS had passed).
   expect(seen.chunks).toHaveLength(1);
-  expect(seen.chunks[0]).toBeGreaterThanOrEqual(Math.min(seen.loadEventStart, 5000));
+  expect(seen.chunks[0]).toBeGreaterThanOrEqual(Math.min(seen.fcp, seen.loadEventStart));
+  expect(seen.startedAt).toBeGreaterThanOrEqual(Math.min(seen.loadEventStart, 5000));
   expect((await monitoringStatus(page)).started).toBe(true);
   // LCP is final when the page is hidden: leaving it reports LCP, and the beacon carries it.
   const events = await leaveAndCollect(page, user, 'lcp');
@@ -431,7 +435,7 @@ test('a page whose load event never comes (a hanging image) is still measured: m
   await holdLoadEvent(page);
   await page.goto(url(user), { waitUntil: 'domcontentloaded' });
   await ready(page); // before the change, this waited for a load event that never came
-  const seen = await page.evaluate(() => ({
+  const seen = await page.evaluate(async () => ({
     readyState: document.readyState,
     loadEventStart: (performance.getEntriesByType('navigation')[0] as PerformanceNavigationTiming)
       .loadEventStart,
@@ -439,10 +443,13 @@ test('a page whose load event never comes (a hanging image) is still measured: m
       .getEntriesByType('resource')
       .filter((e) => /\/mon\/run-[^/]+\.js$/.test(e.name))
       .map((e) => e.startTime),
+    startedAt: await (window as unknown as { mon: { startedAt: Promise<number> } }).mon.startedAt,
   }));
   expect(seen).toMatchObject({ readyState: 'interactive', loadEventStart: 0 });
+  // Fetched after first paint, long before; started LOAD_WAIT_MS after the plugin started.
   expect(seen.chunks).toHaveLength(1);
-  expect(seen.chunks[0]).toBeGreaterThanOrEqual(5000); // LOAD_WAIT_MS after the plugin started
+  expect(seen.chunks[0]).toBeLessThan(seen.startedAt);
+  expect(seen.startedAt).toBeGreaterThanOrEqual(5000);
   expect((await monitoringStatus(page)).started).toBe(true);
   const events = await leaveAndCollect(page, user, 'fcp');
   // TTFB is not among them: web-vitals reports it only once the page has loaded (its own rule).
@@ -527,4 +534,46 @@ test('a budget that cannot be checked says so in status() and once in the consol
   expect(warnings).toEqual([
     `token-rollout monitoring: the cssBytes budget is not checked on this page: ${unchecked.cssBytes}`,
   ]);
+});
+
+test('a page left before its load event still reports its page view and its exposures', async ({ page }) => {
+  const user = 'left-before-load';
+  await holdLoadEvent(page);
+  // The page's clock stands still unless moved (frames included): LOAD_WAIT_MS cannot start monitoring.
+  await page.clock.install();
+  let chunk = '';
+  page.on('request', (request) => {
+    if (/\/mon\/run-[^/]+\.js$/.test(request.url())) chunk = request.url();
+  });
+  await page.goto(url(user), { waitUntil: 'domcontentloaded' });
+  await page.waitForFunction(() => 'mon' in window);
+  const families = await page.evaluate(async () => {
+    const { mon } = window as unknown as { mon: { rollout: { ready: Promise<{ pageFamilies: string[] }> } } };
+    return (await mon.rollout.ready).pageFamilies;
+  });
+  // Fetched once a frame was painted, long before the load event (which never comes here) …
+  await expect
+    .poll(async () => {
+      await page.clock.runFor(50); // lets frames run: 50 ms of the page's 5,000 ms wait
+      return chunk;
+    })
+    .not.toBe('');
+  // Once the page's own import of it has settled too (the same module: this resolves after that one).
+  await page.evaluate((href) => import(href).then(() => undefined), chunk);
+  // … but not started: nothing measured or sent yet.
+  expect((await monitoringStatus(page)).started).toBe(false);
+  expect(eventsOf(user)).toEqual([]);
+  // The user follows a link: monitoring starts in the pagehide task and the beacon carries it.
+  await page.goto('about:blank');
+  await expect.poll(() => eventsOf(user).map((e) => e.name)).toContain('page-view');
+  const events = eventsOf(user);
+  for (const event of events) expect(validateEvent(event)).toEqual([]);
+  expect(events.filter((e) => e.name === 'page-view')).toHaveLength(1);
+  // One exposure per family on the page, each with the arm it ran.
+  expect(
+    events
+      .filter((e) => e.name === 'exposure')
+      .map((e) => e.family)
+      .sort(),
+  ).toEqual([...families].sort());
 });

@@ -45,7 +45,7 @@ const rows: [string, string, string, string, string][] = [
     fmt(num(sizes, 'sdkTotalGzipBytes'), ' B'),
     '≤ 14,336 B',
     ok(num(sizes, 'sdkTotalGzipBytes'), (x) => x <= 14336),
-    'the chunk loads after the `load` event',
+    'the chunk is fetched after first paint, started after the `load` event',
   ],
   [
     'Boot snippet, gzip (`sizes`)',

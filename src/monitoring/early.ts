@@ -1,4 +1,4 @@
-// What happens on the page before monitoring runs (it loads after the `load` event): held, with its time,
+// What happens on the page before monitoring runs (it starts after the `load` event): held, with its time,
 // so the loaded monitoring replays it in order. Kept small on purpose: it is in the page's eager bundle.
 import type { MonitorState, MonitorTarget } from './target.js';
 

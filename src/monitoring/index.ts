@@ -1,6 +1,7 @@
 // token-rollout/monitoring: monitoring() and the reporters loaded with the page and started with the rollout,
 // for an app that wants web-vitals, the guard and the reporters before the `load` event (e.g. to count page
-// views left before it). `monitoring` from `token-rollout` is the same plugin, loaded after `load` (lazy.ts).
+// views left before its chunk arrives). `monitoring` from `token-rollout` is the same plugin, started after
+// `load` (lazy.ts).
 // The parts: plugin.ts (the shell), run.ts (measuring), emitter.ts, guarding.ts, memory-sampling.ts.
 import { createMonitoring } from './plugin.js';
 import { startMonitoring } from './run.js';

@@ -1,13 +1,15 @@
 // beaconReporter and launchDarklyReporter as `token-rollout` exports them: each returns at once and becomes
-// the real reporter when monitoring's chunk (which carries their code) has loaded after the page's `load`
-// event, holding the events it is given until then. With monitoring from the same import nothing is ever
-// held: monitoring emits nothing before that chunk is there either.
+// the real reporter when monitoring's chunk (which carries their code) has arrived (fetched by monitoring
+// after first contentful paint, after the page's `load` event at the latest), holding the events it is
+// given until then. With monitoring from the same import nothing is ever held: monitoring emits nothing
+// before that chunk is there either. Being real before monitoring starts matters on a page left before
+// `load`: its `pagehide` listener is then in place to send what monitoring emits in that task.
 import type { FlagSource } from '../flags/source.js';
 import type { MetricEvent } from '../metrics/event.js';
 import type { BeaconReporter, BeaconReporterOptions, BeaconStats } from '../report/beacon.js';
 import type { LaunchDarklyTrack } from '../report/launchdarkly.js';
 import type { Reporter } from '../report/reporter.js';
-import { loadMonitoringChunk, type MonitoringChunk } from './lazy.js';
+import { loadMonitoringChunk, type MonitoringChunk, whenMonitoringChunkArrives } from './lazy.js';
 import type { MonitoringWindow } from './types.js';
 
 /** Most events held before the real reporter exists (the beacon reporter's own queue is bounded too). */
@@ -19,18 +21,17 @@ function lazyReporter<R extends Reporter>(make: (chunk: MonitoringChunk) => R) {
   let closed = false;
   const held: MetricEvent[] = [];
   const win = (globalThis as { window?: MonitoringWindow }).window;
+  const become = (chunk: MonitoringChunk) => {
+    if (closed || real) return;
+    real = make(chunk);
+    for (const event of held.splice(0)) real.report(event);
+  };
   // On a server there is no page to report from: nothing is loaded.
   if (win) {
-    loadMonitoringChunk(win).then(
-      (chunk) => {
-        if (closed) return;
-        real = make(chunk);
-        for (const event of held.splice(0)) real.report(event);
-      },
-      () => {
-        held.length = 0; // monitoring reports its own failure to load
-      },
-    );
+    whenMonitoringChunkArrives(become);
+    loadMonitoringChunk(win).then(become, () => {
+      held.length = 0; // monitoring reports its own failure to load
+    });
   }
   const reporter: Reporter = {
     report(event) {

@@ -1,11 +1,14 @@
 // When monitoring's chunk starts on a page whose `load` event is late or never comes: a hanging image or
-// iframe holds `load` back for as long as it hangs, and a user who switches tabs before `load` would
-// otherwise be measured by nobody. Each test gets a fresh module (the chunk is loaded once per page).
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+// iframe holds `load` back for as long as it hangs, and a user who switches tabs or follows a link before
+// `load` would otherwise be measured by nobody. Each test gets a fresh module (the chunk is loaded once
+// per page).
+import { afterEach, beforeEach, describe, expect, it, onTestFinished, vi } from 'vitest';
 import { fakeVitals } from '../../test-support/fake-web-vitals.js';
 import type { MetricEvent } from '../metrics/event.js';
+import type { Reporter } from '../report/reporter.js';
 import { createMemoryStorage } from '../storage/safe.js';
 import { fakeRollout, fakeTimers, loadingPage } from './test-rollout.js';
+import type { MonitoringWindow } from './types.js';
 
 beforeEach(() => {
   vi.resetModules();
@@ -15,13 +18,14 @@ afterEach(() => {
   vi.restoreAllMocks();
 });
 
-async function setup() {
-  const { monitoring, LOAD_WAIT_MS } = await import('./lazy.js');
+async function setup(more: (win: ReturnType<typeof loadingPage>['win']) => Reporter[] = () => []) {
+  const { monitoring, LOAD_WAIT_MS, whenMonitoringChunkArrives } = await import('./lazy.js');
   const page = loadingPage();
+  const reporters = more(page.win);
   const clock = fakeTimers();
   const events: MetricEvent[] = [];
   const plugin = monitoring({
-    reporters: [{ report: (e) => events.push(e), close() {} }],
+    reporters: [{ report: (e) => events.push(e), close() {} }, ...reporters],
     userKey: 'alice@example.com',
     window: page.win,
     vitals: fakeVitals().api,
@@ -30,8 +34,10 @@ async function setup() {
     memory: false,
   });
   const rollout = fakeRollout(['buttons']);
-  plugin(rollout.target);
-  return { ...page, clock, events, plugin, rollout, LOAD_WAIT_MS };
+  const cleanup = plugin(rollout.target);
+  /** Resolves once the measuring part has arrived (fetched, not started). */
+  const arrived = () => new Promise<void>((resolve) => whenMonitoringChunkArrives(() => resolve()));
+  return { ...page, clock, events, plugin, rollout, cleanup, arrived, LOAD_WAIT_MS };
 }
 
 /** Monitoring ran: the page view, then the exposures of the page's families. */
@@ -80,5 +86,67 @@ describe('monitoring whose load event is late', () => {
     t.hide(); // no second start
     await settle();
     expect(t.events.filter((e) => e.name === 'page-view')).toHaveLength(1);
+  });
+});
+
+describe('a page left before its load event', () => {
+  it('fetches the measuring part once a frame was painted, but starts it only at load', async () => {
+    const t = await setup();
+    t.paint();
+    await t.arrived();
+    await settle();
+    expect(t.plugin.status().started).toBe(false);
+    expect(t.events).toEqual([]);
+    t.load();
+    expect((await t.plugin.ready).started).toBe(true);
+    expectMeasured(t.events);
+  });
+
+  it('starts monitoring in the pagehide task when the part has arrived, and the beacon sends it then', async () => {
+    const { beaconReporter } = await import('./lazy-reporters.js');
+    const sent: MetricEvent[] = [];
+    const sendBeacon = (_url: string, body: string) => {
+      sent.push(...(JSON.parse(body) as MetricEvent[]));
+      return true;
+    };
+    // The reporters from token-rollout load their code only in a page (a global window).
+    const global = globalThis as { window?: MonitoringWindow };
+    const t = await setup((win) => {
+      global.window = win;
+      return [beaconReporter({ url: '/collect', window: win, sendBeacon, flushIntervalMs: 60_000 })];
+    });
+    onTestFinished(() => {
+      delete global.window;
+    });
+    t.paint();
+    await t.arrived(); // the load event has not come
+    expect(t.plugin.status().started).toBe(false);
+    t.leave(); // nothing asynchronous runs after this: the page is being unloaded
+    expect(t.plugin.status().started).toBe(true);
+    expectMeasured(t.events);
+    // What monitoring emitted on the way out went by sendBeacon in that same task.
+    expect(sent.map((e) => e.id)).toEqual(t.events.map((e) => e.id));
+    // The load or the timer coming later starts nothing twice.
+    t.load();
+    t.clock.tick();
+    await settle();
+    expect(t.events.filter((e) => e.name === 'page-view')).toHaveLength(1);
+  });
+
+  it('left before the part has arrived: nothing starts in that task, and nothing throws', async () => {
+    const t = await setup();
+    expect(() => t.leave()).not.toThrow();
+    expect(t.plugin.status().started).toBe(false);
+    expect(t.events).toEqual([]);
+  });
+
+  it('destroyed, then left: nothing starts', async () => {
+    const t = await setup();
+    t.paint();
+    await t.arrived();
+    t.cleanup();
+    t.leave();
+    expect(t.plugin.status().started).toBe(false);
+    expect(t.events).toEqual([]);
   });
 });

@@ -7,7 +7,7 @@ import { testEvent } from '../report/test-events.js';
 import { createMemoryStorage } from '../storage/safe.js';
 import { MAX_EARLY } from './early.js';
 import { monitoring } from './lazy.js';
-import { beaconReporter, launchDarklyReporter } from './lazy-reporters.js';
+import { beaconReporter } from './lazy-reporters.js';
 import { fakeRollout, fakeTimers, familiesWith, loadingPage } from './test-rollout.js';
 
 // Pages here have no token manifest: the console line that says so is checked in unchecked.test.ts.
@@ -179,7 +179,14 @@ describe('beaconReporter and launchDarklyReporter from token-rollout', () => {
       document: Object.assign(new EventTarget(), { readyState: 'complete', visibilityState: 'visible' }),
     });
 
+  /** The reporters of a page whose chunk has not arrived yet (fresh modules: the chunk loads once per page). */
+  const fresh = async () => {
+    vi.resetModules();
+    return import('./lazy-reporters.js');
+  };
+
   it('hold events until monitoring’s chunk is there, then forward them to the real reporter', async () => {
+    const { beaconReporter, launchDarklyReporter } = await fresh();
     global.window = loadedWindow();
     try {
       const tracked: string[] = [];
@@ -211,6 +218,7 @@ describe('beaconReporter and launchDarklyReporter from token-rollout', () => {
   });
 
   it('closed before the chunk is there: nothing is held or sent', async () => {
+    const { launchDarklyReporter } = await fresh();
     global.window = loadedWindow();
     try {
       const tracked: string[] = [];
@@ -219,6 +227,27 @@ describe('beaconReporter and launchDarklyReporter from token-rollout', () => {
       ld.close();
       await new Promise((resolve) => setTimeout(resolve, 0));
       expect(tracked).toEqual([]);
+    } finally {
+      delete global.window;
+    }
+  });
+
+  it('are the real reporters at once when the chunk has already arrived', async () => {
+    const { launchDarklyReporter } = await fresh();
+    const { whenMonitoringChunkArrives, loadMonitoringChunk } = await import('./lazy.js');
+    global.window = loadedWindow();
+    try {
+      await loadMonitoringChunk(loadedWindow());
+      let arrived = false;
+      whenMonitoringChunkArrives(() => {
+        arrived = true;
+      });
+      expect(arrived).toBe(true);
+      const tracked: string[] = [];
+      const ld = launchDarklyReporter((key) => tracked.push(key));
+      ld.report(testEvent('fcp', 900));
+      expect(tracked).toEqual(['token-rollout.fcp']); // in the same task: nothing held
+      ld.close();
     } finally {
       delete global.window;
     }

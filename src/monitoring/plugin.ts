@@ -1,7 +1,8 @@
 // The monitoring plugin's shell: it checks the budgets at once (a wrong one throws), keeps the status, and
 // starts the measuring part (run.ts) through `load`: synchronously for token-rollout/monitoring (eager),
-// after the page's `load` event for the default import (lazy.ts). Until then it records what must not be
-// missed (early.ts). It is in every page's eager bundle, so it stays small.
+// after the page's `load` event for the default import (lazy.ts), or in the `pagehide` task of a page left
+// before that, if the part has arrived. Until then it records what must not be missed (early.ts). It is in
+// every page's eager bundle, so it stays small.
 import { type Budgets, resolveBudgets } from '../guard/budgets.js';
 import { errorText } from '../json.js';
 import { type Early, recordEarly } from './early.js';
@@ -19,13 +20,20 @@ export interface MonitoringRun {
   status: MonitoringStatus;
   /** What happened before it started (absent when it starts with the plugin). */
   early?: Early;
+  /** Started in the page's `pagehide` task: what it emits must be sent before that task ends. */
+  leaving?: boolean;
 }
 
 /** The measuring part's entry (run.ts `startMonitoring`): starts and returns the cleanup. */
 export type StartMonitoring = (run: MonitoringRun) => () => void;
 
-/** How the shell gets the measuring part: at once, or later (after `load`, from its own chunk). */
-export type LoadMonitoring = (win: MonitoringWindow) => StartMonitoring | Promise<StartMonitoring>;
+/**
+ * How the shell gets the measuring part: at once, or `later` (after `load`, from its own chunk), with
+ * `now` giving it early if it has already arrived (a page left before `load`).
+ */
+export type LoadMonitoring = (
+  win: MonitoringWindow,
+) => StartMonitoring | { later: Promise<StartMonitoring>; now(): StartMonitoring | undefined };
 
 /** The status before monitoring runs. */
 const initialStatus = (): MonitoringStatus => ({
@@ -77,20 +85,37 @@ export function createMonitoring(options: MonitoringOptions, load: LoadMonitorin
   return Object.assign(plugin, { status: () => ({ ...status, unchecked: { ...status.unchecked } }), ready });
 }
 
-/** Records the page until the measuring part has loaded, then starts it; returns the cleanup. */
-function startLater(run: MonitoringRun, loading: Promise<StartMonitoring>, done: () => void): () => void {
+/**
+ * Records the page until the measuring part may start, then starts it; returns the cleanup. A page left
+ * before then (`pagehide`) starts it in that task if it has arrived, so the page view and exposures are
+ * sent: this capture listener runs before the beacon reporter's own `pagehide` listener, which sends them
+ * (and the `visibilitychange` to hidden that follows `pagehide` on the way out sends them too).
+ */
+function startLater(
+  run: MonitoringRun,
+  loading: { later: Promise<StartMonitoring>; now(): StartMonitoring | undefined },
+  done: () => void,
+): () => void {
   const { options, target, win, status } = run;
   const now = options.now ?? Date.now;
   const early = recordEarly(target, win, now);
   let cleanup: (() => void) | undefined;
   let stopped = false;
-  loading.then(
-    (start) => {
-      if (stopped) return;
-      cleanup = start({ ...run, early });
-      done();
-    },
+  // Once started, the listener finds `cleanup` set and does nothing; destroy() removes it.
+  const begin = (start: StartMonitoring, leaving: boolean) => {
+    if (stopped || cleanup) return;
+    cleanup = start({ ...run, early, leaving });
+    done();
+  };
+  const onLeave = () => {
+    const start = loading.now();
+    if (start) begin(start, true);
+  };
+  win.addEventListener('pagehide', onLeave, true);
+  loading.later.then(
+    (start) => begin(start, false),
     (error: unknown) => {
+      if (cleanup) return; // started on pagehide with the part that had arrived
       early.take();
       if (!stopped) {
         const problem = `monitoring could not be loaded: ${errorText(error)} (nothing is measured or guarded)`;
@@ -103,6 +128,7 @@ function startLater(run: MonitoringRun, loading: Promise<StartMonitoring>, done:
   return () => {
     if (stopped) return;
     stopped = true;
+    win.removeEventListener('pagehide', onLeave, true);
     if (cleanup) return cleanup();
     // Destroyed before monitoring ran: stop recording, and close the reporters the plugin owns.
     early.take();

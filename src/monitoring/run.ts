@@ -82,6 +82,8 @@ export function startMonitoring(run: MonitoringRun): () => void {
   replayingAt = undefined;
   // States past the early buffer's limit: catch up with the current one.
   if (target.getState() !== state) follow(target.getState());
+  // Started in the pagehide task: the listener above was added during that event, so it will not run.
+  if (run.leaving) emitter.flushHeld();
   cleanups.push(
     target.subscribe(follow),
     ...observed.stops,

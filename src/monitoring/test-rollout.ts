@@ -1,6 +1,7 @@
 // Test helper: a rollout stand-in for monitoring's tests (state, listeners, fallback), hand-run timers and
 // a page still loading.
 import { FAMILIES, type Family } from '../families.js';
+import type { BeaconWindow } from '../report/beacon.js';
 import type { FallbackScope, MonitorFamily, MonitorState, MonitorTarget } from './target.js';
 import type { MonitoringTimers, MonitoringWindow } from './types.js';
 
@@ -101,10 +102,30 @@ export function fakeTimers() {
  * visibilitychange at the document and it bubbles to the window; here the document stands apart).
  */
 export function loadingPage() {
-  const document = { readyState: 'loading', visibilityState: 'visible' };
-  const win: MonitoringWindow = Object.assign(new EventTarget(), {
+  const document = Object.assign(new EventTarget(), { readyState: 'loading', visibilityState: 'visible' });
+  // Paint timing: observers of `paint` entries hear first-contentful-paint when the test paints (buffered).
+  type PaintList = { getEntriesByName(name: string): unknown[] };
+  const observers = new Set<(list: PaintList) => void>();
+  let painted = false;
+  const fcp: PaintList = {
+    getEntriesByName: (name) => (name === 'first-contentful-paint' ? [{ name }] : []),
+  };
+  class PaintObserver {
+    static readonly supportedEntryTypes = ['paint'];
+    constructor(private readonly callback: (list: PaintList) => void) {}
+    observe() {
+      observers.add(this.callback);
+      if (painted) queueMicrotask(() => this.callback(fcp));
+    }
+    disconnect() {
+      observers.delete(this.callback);
+    }
+  }
+  // Both the window monitoring reads and the one the beacon reporter listens to (src/report/beacon.ts).
+  const win: MonitoringWindow & BeaconWindow = Object.assign(new EventTarget(), {
     document,
     crypto: { randomUUID: () => 'session-uuid' },
+    PerformanceObserver: PaintObserver,
   });
   return {
     win,
@@ -114,7 +135,19 @@ export function loadingPage() {
     },
     hide() {
       document.visibilityState = 'hidden';
+      // Fired at the document, it bubbles to the window: both hear it.
+      document.dispatchEvent(new Event('visibilitychange'));
       win.dispatchEvent(new Event('visibilitychange'));
+    },
+    /** The page's first contentful paint: paint observers hear of it. */
+    paint() {
+      painted = true;
+      for (const callback of [...observers]) callback(fcp);
+    },
+    /** The user leaves the page (follows a link): `pagehide`, then the document is hidden. */
+    leave() {
+      win.dispatchEvent(new Event('pagehide'));
+      this.hide();
     },
   };
 }

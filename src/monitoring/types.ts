@@ -18,7 +18,7 @@ export interface MonitoringWindow extends EventTarget, MemoryEnv {
   /** Used only to fetch the manifest when `manifest` is a URL. */
   fetch?: ManifestFetch;
   /**
-   * Whether the page has loaded, and is visible: the default import loads monitoring after `load`, or
+   * Whether the page has loaded, and is visible: the default import starts monitoring after `load`, or
    * sooner when the page is hidden.
    */
   document?: { readyState: string; visibilityState?: string };
