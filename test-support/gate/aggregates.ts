@@ -109,5 +109,7 @@ export function healthyAggregate(
     firstAt: 0,
     lastAt: 48 * 3_600_000,
     control: { kind: 'concurrent' },
+    // Equal groups: a 50 % stage, the buckets meeting at 0.5.
+    split: { treatment: n, control: n, treatmentMaxBucket: 0.4999, controlMinBucket: 0.5 },
   };
 }

@@ -187,12 +187,16 @@ function addUser(r: Running, u: UserDraw): void {
   }
 }
 
-/** The sufficient statistics of the running sums, one region, concurrent control. */
+/**
+ * The sufficient statistics of the running sums, one region, concurrent control; users are treated when
+ * their bucket is below `percentage` (%), so the buckets bound it on both sides.
+ */
 export function aggregateOf(
   r: Running,
   stage: string,
   users: { control: number; treatment: number },
   lastAt: number,
+  percentage: number,
 ): StageAggregate {
   const metrics = Object.fromEntries(
     PAGE_METRICS.map((m) => [m, { cap: null, strata: [{ stratum: 'AU', ...r.metrics[m] }] }]),
@@ -218,6 +222,11 @@ export function aggregateOf(
     firstAt: 0,
     lastAt,
     control: { kind: 'concurrent' },
+    split: {
+      ...users,
+      treatmentMaxBucket: percentage / 100 - 1e-6,
+      controlMinBucket: percentage / 100,
+    },
   };
 }
 
@@ -260,7 +269,10 @@ export function simulateStage(
     }
     if (outcome.gatePeek === null) {
       const lastAt = peek * scenario.peekEveryMinutes * 60_000;
-      const report = decideStage(aggregateOf(running, scenario.stage, users, lastAt), options);
+      const report = decideStage(
+        aggregateOf(running, scenario.stage, users, lastAt, scenario.percentage),
+        options,
+      );
       outcome.finalDecision = report.decision.kind;
       if (report.decision.kind === 'rollback') {
         outcome.gatePeek = peek;

@@ -34,6 +34,8 @@ export interface TrafficScenario {
   fallbackSlowestShare: number;
   /** Share of ineligible users whose pages render v2 anyway (a stale cache, a QA override). */
   strayV2Share: number;
+  /** Share of treated users whose pages send nothing (v2 pages failing, or left, before they report). */
+  unreportedTreatedShare: number;
   /** One control user (the n-th to arrive) whose first page load reports this FCP. */
   outlier: { nthControlUser: number; fcpMs: number } | null;
   /** Share of users whose client clock is off, and by how much (one offset per user, cycled). */
@@ -56,6 +58,7 @@ export function trafficScenario(
     families: ['buttons', 'cards'],
     fallbackSlowestShare: 0,
     strayV2Share: 0,
+    unreportedTreatedShare: 0,
     outlier: null,
     clockSkew: null,
     sessionsMean: 1.6,
@@ -95,6 +98,9 @@ export function createTraffic(random: Random, s: TrafficScenario, t0: number, id
     const bucket = random.uniform();
     const group = !region.eligible ? 'ineligible' : bucket < s.percentage / 100 ? 'treatment' : 'control';
     users[group]++;
+    // Drawn only when set, so the other scenarios' streams stay as they were.
+    if (group === 'treatment' && s.unreportedTreatedShare > 0 && random.uniform() < s.unreportedTreatedShare)
+      return;
     const fellBack = group === 'treatment' && z > slowZ;
     const rendered: Arm =
       group === 'treatment'

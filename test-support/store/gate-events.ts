@@ -42,8 +42,12 @@ export function gateEvents(seed: number, stages: readonly StageSpec[]): StoredEv
         switching: true,
       })),
     ];
+    // Buckets as the SDK's hash spreads them: treated users below the stage's share, control users above.
+    const share = spec.treatment / Math.max(1, spec.treatment + spec.control);
     for (const person of people) {
       user++;
+      const spread = ((user * 7919) % 1000) / 1000;
+      const bucket = person.group === 'treatment' ? share * spread : share + (1 - share) * spread;
       const hash = (0xa0000000 + user).toString(16);
       const region = pick(REGIONS);
       const treated = person.group === 'treatment';
@@ -70,7 +74,7 @@ export function gateEvents(seed: number, stages: readonly StageSpec[]): StoredEv
             ts: at,
             receivedAt: at + Math.floor(random() * 2) * 10_000,
             assignment: group,
-            bucket: treated ? 0.01 : 0.9,
+            bucket,
             ...extra,
           });
         };

@@ -47,6 +47,11 @@ export function GatePanel({ gate }: { gate: GateView }) {
       <p className="gate-reason" data-testid="gate-reason">
         {gate.error ?? gate.reason}
       </p>
+      {gate.sampleRatio && !gate.error ? (
+        <p className={gate.sampleRatio.mismatch ? 'gate-srm' : 'muted'} data-testid="gate-sample-ratio">
+          Sample ratio: {gate.sampleRatio.text}
+        </p>
+      ) : null}
       {gate.comparisons.length > 0 ? (
         <div className="tr-tables table-wrap">
           <table className="table table-compact">

@@ -52,6 +52,22 @@ describe('the gate as the dashboard shows it', () => {
     expect(advance.reason).toBe('advance to week2: success gate met');
   });
 
+  it('shows the sample ratio check, a mismatch marked as one', () => {
+    const hold = (sampleRatio: Parameters<typeof gateViewOf>[0]['sampleRatio']) =>
+      gateViewOf({ stage: 'week2', decision: { kind: 'hold', reasons: ['x'] }, metrics: [], sampleRatio });
+    expect(
+      hold({ kind: 'checked', mismatch: true, reason: 'sample ratio mismatch: 900 treated of 20000' })
+        .sampleRatio,
+    ).toEqual({ mismatch: true, text: 'sample ratio mismatch: 900 treated of 20000' });
+    expect(
+      hold({ kind: 'not-checked', reason: 'needs users in both groups of the stage' }).sampleRatio,
+    ).toEqual({
+      mismatch: false,
+      text: 'not checked: needs users in both groups of the stage',
+    });
+    expect(hold(undefined).sampleRatio).toBeUndefined();
+  });
+
   it('reads the gate options a release manager puts in the dashboard URL', () => {
     expect(gateOptionsFrom(new URLSearchParams('targetUsers=64&p1Bugs=3&alpha=0.1&minUsers=50'))).toEqual({
       targetUsers: 64,

@@ -25,6 +25,8 @@ export interface GateView {
   decision: GateDecision;
   reason: string;
   comparisons: GateComparison[];
+  /** The sample ratio check (gate/stats/sample-ratio.ts): whether the groups are the sizes they should be. */
+  sampleRatio?: { mismatch: boolean; text: string };
   /** Set when the gate could not be evaluated (no data yet, or the collector is unreachable). */
   error?: string;
 }
@@ -49,6 +51,9 @@ export interface GateReportLike {
     trigger: number;
     status: { kind: string; reason: string };
   }[];
+  sampleRatio?:
+    | { kind: 'not-checked'; reason: string }
+    | { kind: 'checked'; mismatch: boolean; reason: string };
 }
 
 /** Turns the gate's report into what the dashboard shows: percentages and points, signed triggers. */
@@ -63,10 +68,19 @@ export function gateViewOf(report: GateReportLike): GateView {
     reason = `${decision.nextStage ? `advance to ${decision.nextStage}` : 'rollout complete'}: ${reason}`;
   }
   const scaled = (value: number | null | undefined) => (value == null ? null : value * 100);
+  const ratio = report.sampleRatio;
   return {
     stage: report.stage,
     decision: decision.kind,
     reason,
+    ...(ratio
+      ? {
+          sampleRatio:
+            ratio.kind === 'checked'
+              ? { mismatch: ratio.mismatch, text: ratio.reason }
+              : { mismatch: false, text: `not checked: ${ratio.reason}` },
+        }
+      : {}),
     comparisons: report.metrics.map((m) => ({
       id: m.metric,
       label: m.label,

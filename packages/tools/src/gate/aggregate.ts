@@ -8,6 +8,7 @@ import { capOf } from './capping.js';
 import { type ControlSource, chooseControl } from './control.js';
 import { CONTINUOUS, type ContinuousMetric, type Side, type UserRecord } from './per-user.js';
 import { addPair, emptyRatioMoments, type RatioMoments } from './stats/ratio.js';
+import type { SampleRatioInput } from './stats/sample-ratio.js';
 import { selectQuantile } from './stats/select-quantile.js';
 import type { StratumMoments } from './stats/stratify.js';
 import { addValue, emptyMoments, type Moments } from './stats/summary.js';
@@ -73,6 +74,8 @@ export interface StageAggregate {
   firstAt: number;
   lastAt: number;
   control: ControlSource;
+  /** The stage's own treated and control users and their bucket bounds: the sample ratio check's input. */
+  split: SampleRatioInput;
 }
 
 /** The compared users (treatment first) with each one's region index, built once per analysis. */
@@ -187,6 +190,15 @@ function usable(stage: StageTally, side: Side): UserRecord[] {
   return list;
 }
 
+/** The stage's own split (whatever control it is compared with): group sizes and bucket bounds. */
+function splitOf(treatment: readonly UserRecord[], control: readonly UserRecord[]): SampleRatioInput {
+  let treatmentMaxBucket: number | null = null;
+  let controlMinBucket: number | null = null;
+  for (const u of treatment) treatmentMaxBucket = Math.max(treatmentMaxBucket ?? 0, u.bucketMax);
+  for (const u of control) controlMinBucket = Math.min(controlMinBucket ?? 1, u.bucketMin);
+  return { treatment: treatment.length, control: control.length, treatmentMaxBucket, controlMinBucket };
+}
+
 /**
  * The sufficient statistics of `stage`, compared with its own control group, or with the control group
  * of the nearest of `earlier` (nearest first) when it has none (see control.ts).
@@ -253,5 +265,6 @@ export function aggregateStage(stage: StageTally, earlier: readonly StageTally[]
     firstAt: stage.firstAt,
     lastAt: stage.lastAt,
     control: source,
+    split: splitOf(treatment, usable(stage, 'control')),
   };
 }

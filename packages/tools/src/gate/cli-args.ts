@@ -35,6 +35,7 @@ export const USAGE = `usage: token-rollout gate (--events FILE | --collector URL
   --every DURATION       override the interval (e.g. 15m, 1h, 90s)
   --count N | --until ISO  stop after N checks, or before the given time
   --alpha A              total false-alarm budget (default ${GATE_DEFAULTS.alpha})
+  --srm-alpha A          false-alarm level of the sample ratio check (default ${GATE_DEFAULTS.srmAlpha})
   --target-users N       total users the sequences are tuned for (default ${GATE_DEFAULTS.targetUsers})
   --min-users N          users per group before advancing (default ${GATE_DEFAULTS.minUsersPerArm})
   --min-duration D       stage duration before advancing (default 24h)
@@ -110,6 +111,7 @@ function parse(argv: string[]) {
       count: { type: 'string' },
       until: { type: 'string' },
       alpha: { type: 'string' },
+      'srm-alpha': { type: 'string' },
       'target-users': { type: 'string' },
       'min-users': { type: 'string' },
       'min-duration': { type: 'string' },
@@ -125,11 +127,16 @@ function gateOptions(values: ReturnType<typeof parse>['values']): GateOptions {
   if (values['client-time']) gate.clock = 'client';
   const p1 = wholeNumber(values['p1-bugs'], '--p1-bugs', 0);
   if (p1 !== undefined) gate.p1Bugs = p1;
-  if (values.alpha !== undefined) {
-    const alpha = Number(values.alpha);
+  for (const [flag, key] of [
+    ['alpha', 'alpha'],
+    ['srm-alpha', 'srmAlpha'],
+  ] as const) {
+    const text = values[flag];
+    if (text === undefined) continue;
+    const alpha = Number(text);
     if (!(alpha > 0 && alpha < 1))
-      throw new GateInputError(`--alpha: expected a number between 0 and 1, got "${values.alpha}"`);
-    gate.alpha = alpha;
+      throw new GateInputError(`--${flag}: expected a number between 0 and 1, got "${text}"`);
+    gate[key] = alpha;
   }
   const target = wholeNumber(values['target-users'], '--target-users', 1);
   if (target !== undefined) gate.targetUsers = target;

@@ -111,6 +111,12 @@ describe('token-rollout gate: reading and printing', () => {
     expect(x.captured.out).toMatch(
       /what this stage cannot decide:\n(?: {2}- .*\n)* {2}- users who converted: week1 cannot judge it/,
     );
+    expect(x.captured.out).toMatch(
+      /\nsample ratio: treated share .*: no mismatch shown \(Bayes factor .* < 1000\)\n/,
+    );
+    const loose = io();
+    expect(await runGateCli(['--events', holdFile, '--srm-alpha', '0.5'], loose)).toBe(EXIT.ok);
+    expect(loose.captured.out).toMatch(/Bayes factor .* < 2\)/);
   });
 
   it('prints the evidence as JSON with --json', async () => {
@@ -186,6 +192,7 @@ describe('token-rollout gate: reading and printing', () => {
       [['--events', holdFile, '--watch', '--every', 'soon'], /--every: expected a duration/],
       [['--events', holdFile, '--count', '2'], /--every, --count and --until need --watch/],
       [['--events', holdFile, '--bogus'], /Unknown option '--bogus'/],
+      [['--events', holdFile, '--srm-alpha', '1'], /--srm-alpha: expected a number between 0 and 1, got "1"/],
       [['--events', join(dir, 'missing.ndjson')], /--events: cannot read .*missing\.ndjson \(ENOENT\)/],
       [
         ['--events', holdFile, '--manifest', join(dir, 'none.json')],

@@ -1,12 +1,14 @@
 // From the evidence to one decision, in the plan's order of severity: P1 bugs, then the relative rollback
 // triggers and the table's absolute levels (flag off), then a family's own errors (its kill switch), then
 // the stage's success gate (advance), else hold with what is missing, including what this stage's data
-// cannot decide at all.
+// cannot decide at all. A sample ratio mismatch holds: the comparisons are biased, so they cannot show
+// v2 safe, but a rollback they show still stands (rolling back is the safe side).
 import type { LevelCheck } from './absolute.js';
 import type { UserCounts } from './aggregate.js';
 import type { ControlSource } from './control.js';
 import type { P1Summary } from './p1.js';
 import type { FamilyEvidence, GateCheck, GateDecision, MetricEvidence } from './report.js';
+import type { SampleRatio } from './stats/sample-ratio.js';
 import { P1_BUG_LIMIT, successGateOf } from './thresholds.js';
 
 /** Everything the decision reads. */
@@ -19,6 +21,7 @@ export interface DecisionInput {
   p1: P1Summary;
   control: ControlSource;
   users: UserCounts;
+  sampleRatio: SampleRatio;
   durationMs: number;
   minUsersPerArm: number;
   minDurationMs: number;
@@ -74,6 +77,9 @@ export function decideFrom(input: DecisionInput): GateDecision {
     if (needed !== null) usersNeeded = Math.max(usersNeeded ?? 0, needed);
   }
   if (input.control.kind === 'none') waiting.push(`no control group: ${input.control.reason}`);
+  if (input.sampleRatio.kind === 'checked' && input.sampleRatio.mismatch) {
+    waiting.push(`${input.sampleRatio.reason}; find where users are lost before advancing`);
+  }
   const smaller = Math.min(input.users.control, input.users.treatment);
   if (smaller < input.minUsersPerArm) {
     waiting.push(

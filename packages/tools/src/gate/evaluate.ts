@@ -21,6 +21,7 @@ import type {
 import type { Clock } from './screen.js';
 import { sequentialRho } from './stats/confidence-sequence.js';
 import { effectOf } from './stats/effect.js';
+import { SRM_ALPHA, sampleRatio } from './stats/sample-ratio.js';
 import { pooled, type StratumMoments, stratify } from './stats/stratify.js';
 import { type Moments, summaryOfMoments } from './stats/summary.js';
 import { addAllToTally, createTally, type StageTally, stagesByLatest, type Tally } from './tally.js';
@@ -61,6 +62,8 @@ export interface GateOptions {
   plannedStageMs?: number;
   /** Stage order for naming the next stage and finding an earlier stage's control (default week1 … week4). */
   stageOrder?: readonly string[];
+  /** False-alarm level of the sample ratio check over the whole stage (default 0.001). */
+  srmAlpha?: number;
 }
 
 const HOUR = 3_600_000;
@@ -72,6 +75,7 @@ export const GATE_DEFAULTS = {
   minUsersPerArm: 1000,
   minDurationMs: 24 * HOUR,
   plannedStageMs: PLANNED_STAGE_MS,
+  srmAlpha: SRM_ALPHA,
 } as const;
 
 function addMoments(list: readonly Moments[]): Moments {
@@ -335,6 +339,7 @@ export function decideStage(
     .map((k) => k.reason);
   const checks = gateChecks(stage, metrics, levels, targetKnown);
   const p1 = p1Summary(p1Source(options));
+  const ratio = sampleRatio(aggregate.split, options.srmAlpha ?? GATE_DEFAULTS.srmAlpha);
   const decision = decideFrom({
     stage,
     metrics,
@@ -344,6 +349,7 @@ export function decideStage(
     p1,
     control: aggregate.control,
     users: aggregate.users,
+    sampleRatio: ratio,
     durationMs,
     minUsersPerArm,
     minDurationMs,
@@ -380,6 +386,7 @@ export function decideStage(
     cannotKnow,
     stagesInData: context.stagesInData ?? [],
     control: aggregate.control,
+    sampleRatio: ratio,
     notes: notesFor(aggregate, stageSource, input),
   };
 }

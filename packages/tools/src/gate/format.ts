@@ -120,6 +120,15 @@ function stageSource(report: GateReport): string {
   return 'latest data';
 }
 
+/** The sample ratio check in one line (its reason starts with "sample ratio mismatch" when it is one). */
+function sampleRatioLine(report: GateReport): string {
+  const r = report.sampleRatio;
+  if (r.kind === 'not-checked') return `sample ratio: not checked (${r.reason})`;
+  return r.mismatch
+    ? r.reason.replace('sample ratio mismatch', 'SAMPLE RATIO MISMATCH')
+    : `sample ratio: ${r.reason}`;
+}
+
 /** Renders the report: decision and reasons first, then the evidence. */
 export function formatReport(report: GateReport): string {
   const d = report.decision;
@@ -138,6 +147,7 @@ export function formatReport(report: GateReport): string {
     `success gate (${report.stage}): ${report.successGate.description} · ${report.successGate.met ? 'met' : 'not met'}`,
     `  = ${report.successGate.definition}`,
     `users by assignment: treatment ${u.treatment} · control ${controlText} · ineligible (not compared) ${u.ineligible} · in both groups (left out) ${u.assignmentChanged} · fell back (still treatment) ${u.fellBack} · opted out ${u.optedOut.treatment}/${u.optedOut.control} · regions ${report.regions.join(', ') || '–'} · span ${(report.durationMs / 3_600_000).toFixed(1)} h (${report.input.clock} time)`,
+    sampleRatioLine(report),
     `alpha ${report.alpha.total} split over ${report.alpha.comparisons} comparisons (Bonferroni): ${report.alpha.perComparison.toPrecision(3)} each; sequences tuned for ${report.targetUsers} users`,
     `P1 bugs in the last ${report.p1.windowHours} h: ${report.p1.count} (${report.p1.source})${report.p1.withdrawn > 0 ? `; ${report.p1.withdrawn} withdrawn` : ''}`,
     ...report.p1.bugs.map((b) => `  - ${b.id} ${b.reportedAt} ${b.title}${b.link ? ` ${b.link}` : ''}`),

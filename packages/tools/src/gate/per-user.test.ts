@@ -8,7 +8,7 @@ const user = { id: 1, arm: 'mixed' as const, stage: 'week1', region: 'AU' };
 
 function record(events: MetricEvent[]) {
   const first = events[0]!;
-  const u = newUserRecord('treatment', first.region, first.receivedAt!);
+  const u = newUserRecord('treatment', first.region, first.receivedAt!, first.bucket);
   for (const e of events)
     addToUser(u, e, e.assignment === 'control' ? 'control' : 'treatment', e.receivedAt!);
   return u;

@@ -21,6 +21,8 @@
 //                  (strictly above the rollback level; at or above the target) — the p75 checks' inputs
 //   evidence only: optedOut(u) (an `opt-out` with value 1), fellBack(u) (any `fallback`), the rendered arm
 //                  of u's first `exposure` per family, family-tagged `js-error`s and `fallback`s.
+//   bucketMin(u), bucketMax(u) = the lowest and highest `bucket` on u's events (one value unless the flag's
+//                  salt changed): the sample ratio check's bounds on the percentage (stats/sample-ratio.ts)
 // Then aggregate.ts caps fcp, memory and theme per metric at the CAP_PERCENTILES percentile of the values
 // of all users in the comparison (both groups), and reduces every metric to n, Σx, Σx² per group × region.
 import type { Arm, Family, MetricEvent } from 'token-rollout/core';
@@ -57,10 +59,12 @@ export interface UserRecord {
   exposures: Map<Family, Arm> | null;
   familyErrors: Set<Family> | null;
   familyFallbacks: Set<Family> | null;
+  bucketMin: number;
+  bucketMax: number;
 }
 
-/** A user first seen in `group`, `region` at time `at`. */
-export function newUserRecord(group: Side, region: string, at: number): UserRecord {
+/** A user first seen in `group`, `region` at time `at`, with `bucket`. */
+export function newUserRecord(group: Side, region: string, at: number, bucket: number): UserRecord {
   return {
     group,
     conflicted: false,
@@ -78,6 +82,8 @@ export function newUserRecord(group: Side, region: string, at: number): UserReco
     exposures: null,
     familyErrors: null,
     familyFallbacks: null,
+    bucketMin: bucket,
+    bucketMax: bucket,
   };
 }
 
@@ -90,6 +96,8 @@ function countLoad(loads: Uint32Array, thresholds: readonly [number, number], va
 /** Adds one admitted event of the user's stage (group `group`, time `at`) to the record, in place. */
 export function addToUser(user: UserRecord, event: MetricEvent, group: Side, at: number): void {
   if (group !== user.group) user.conflicted = true;
+  if (event.bucket < user.bucketMin) user.bucketMin = event.bucket;
+  if (event.bucket > user.bucketMax) user.bucketMax = event.bucket;
   if (at < user.firstAt) {
     user.firstAt = at;
     user.region = event.region;

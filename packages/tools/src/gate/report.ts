@@ -10,6 +10,7 @@ import type { P1Summary } from './p1.js';
 import type { Clock, Exclusion } from './screen.js';
 import type { Interval } from './stats/confidence-sequence.js';
 import type { EffectScale } from './stats/effect.js';
+import type { SampleRatio } from './stats/sample-ratio.js';
 import type { Summary } from './stats/summary.js';
 import type { PageMetric } from './thresholds.js';
 
@@ -135,6 +136,8 @@ export interface GateReport {
   stagesInData: string[];
   /** Whose users were the control: the stage's own, an earlier stage's (at 100 %), or none. */
   control: ControlSource;
+  /** Whether the stage's groups are the sizes its percentage gives (a mismatch holds the stage). */
+  sampleRatio: SampleRatio;
   /** Caveats the reader must know (historical control, client clocks, how the stage was chosen). */
   notes: string[];
 }

@@ -80,7 +80,7 @@ export function addToTally(tally: Tally, value: unknown): void {
   }
   let user = stage.users.get(event.user);
   if (!user) {
-    user = newUserRecord(group, event.region, at);
+    user = newUserRecord(group, event.region, at, event.bucket);
     stage.users.set(event.user, user);
   }
   addToUser(user, event, group, at);

@@ -30,6 +30,8 @@ export interface Parts {
   p75: PageP75;
   families: Rows;
   groups: Rows;
+  /** The row of `splitQuery`. */
+  split: Rows[number];
 }
 
 /** A number from a row (0 for NULL). */
@@ -140,5 +142,11 @@ export function assemble(p: Parts): StageAggregate {
     firstAt: 0,
     lastAt: 0,
     control: p.source,
+    split: {
+      treatment: num(p.split.n_t),
+      control: num(p.split.n_c),
+      treatmentMaxBucket: num(p.split.n_t) > 0 ? num(p.split.t_max) : null,
+      controlMinBucket: num(p.split.n_c) > 0 ? num(p.split.c_min) : null,
+    },
   };
 }

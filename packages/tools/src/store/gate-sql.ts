@@ -11,6 +11,8 @@
 //                     its flags (group seen, errored, converted, opted out, fell back), region, refunds,
 //                     per continuous metric Σ and n, per page metric v2 loads and loads beyond each level
 //   groupsQuery       users per stage × group × region (Node picks the control as control.ts does)
+//   splitQuery        the judged stage's own treated and control users and their bucket bounds (the
+//                     sample ratio check, gate/stats/sample-ratio.ts)
 //   familiesTable     a row per stage × user × family: exposures, the first exposure's arm, errors, fallbacks
 //   capsQuery, continuousQuery, binaryQuery, levelsQuery, familiesQuery: the statistics (over the tables)
 import { ARMS, ASSIGNMENT_GROUPS, METRIC_NAMES, type MetricName, SIGNED_METRICS } from 'token-rollout/core';
@@ -69,8 +71,8 @@ const nameCode = `CASE name ${METRIC_NAMES.map((n) => `WHEN ${sqlString(n)} THEN
  * The admitted rows (screened, with an assignment, in a stage), optionally of some stages only, as codes:
  * st (stage), uh (user), m (metric code), v (value), g (group: 1 treatment, 2 control, 0 ineligible),
  * ac (arm: 1 v1, 2 v2, 3 mixed), reg (region), rat (receive time), tb (the store's order), fam (family or
- * ''). Renamed because ClickHouse resolves an alias everywhere in a query: an output named like an input
- * column would be read back into its own aggregate.
+ * ''), bk (bucket). Renamed because ClickHouse resolves an alias everywhere in a query: an output named
+ * like an input column would be read back into its own aggregate.
  */
 function admitted(d: Dialect, table: string, stages?: readonly string[], also?: string): string {
   const { valid, assignment } = screen(d);
@@ -88,7 +90,7 @@ function admitted(d: Dialect, table: string, stages?: readonly string[], also?: 
     `SELECT ${d.notNull('stage')} AS st, user_hash AS uh, ${nameCode} AS m, ${value} AS v, ` +
     `CASE ${assignment} WHEN 'treatment' THEN 1 WHEN 'control' THEN 2 ELSE 0 END AS g, ` +
     "CASE arm WHEN 'v1' THEN 1 WHEN 'v2' THEN 2 ELSE 3 END AS ac, region AS reg, " +
-    `received_at AS rat, ${d.tie} AS tb, coalesce(family, '') AS fam FROM ${table} ${where}`
+    `received_at AS rat, ${d.tie} AS tb, coalesce(family, '') AS fam, bucket AS bk FROM ${table} ${where}`
   );
 }
 
@@ -149,7 +151,8 @@ export function usersTable(d: Dialect, table: string, stages: readonly string[])
   const select =
     `SELECT st AS stage, uh AS user_hash, ${d.bitOr(`g * 16 + ${flag}`)} AS flags, ` +
     `${d.argMinIf('reg', 'rat', 'tb', el)} AS region, ` +
-    `${d.countIf(`${el} AND m = ${code('conversion')} AND v < 0`)} AS refunds, ${metrics.join(', ')}, ${loads.join(', ')} ` +
+    `${d.countIf(`${el} AND m = ${code('conversion')} AND v < 0`)} AS refunds, ${metrics.join(', ')}, ${loads.join(', ')}, ` +
+    `${d.minIf('bk', el)} AS b_min, ${d.maxIf('bk', el)} AS b_max ` +
     `FROM (${admitted(d, table, stages)}) AS t GROUP BY st, uh`;
   return d.createTemp(USERS_TABLE, select);
 }
@@ -158,6 +161,16 @@ export function usersTable(d: Dialect, table: string, stages: readonly string[])
 export function groupsQuery(d: Dialect): string {
   const g = d.bits('flags', GROUP_MASK);
   return `SELECT stage, ${g} AS g, region, count(*) AS n FROM ${USERS_TABLE} GROUP BY stage, ${g}, region`;
+}
+
+/** The stage's own split (gate/aggregate.ts `splitOf`): users in one group only, and their bucket bounds. */
+export function splitQuery(d: Dialect, stage: string): string {
+  const g = d.bits('flags', GROUP_MASK);
+  const [treated, control] = [`${g} = ${FLAG.treatment}`, `${g} = ${FLAG.control}`];
+  return (
+    `SELECT ${d.countIf(treated)} AS n_t, ${d.countIf(control)} AS n_c, ${d.maxIf('b_max', treated)} AS t_max, ` +
+    `${d.minIf('b_min', control)} AS c_min FROM ${USERS_TABLE} WHERE stage = ${sqlString(stage)}`
+  );
 }
 
 /** Creates the per stage × user × family table: exposures (the first one's arm), errors and fallbacks. */
