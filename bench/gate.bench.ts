@@ -4,6 +4,11 @@
 // 2. Issue 14's scenarios at the level of events, through the whole pipeline (assignment, server time,
 //    capping, stratification): region confounding, fallback bias, week 4's historical control, clock skew,
 //    an outlier, and the variance stratification saves. Every scenario looks every 15 minutes.
+// 3. The sample ratio check (gate/stats/sample-ratio.ts) on users arriving one by one: its false alarms
+//    over a whole stage however often it looks, and how many users it takes to find treated users lost.
+
+import { SRM_ALPHA } from '../packages/tools/src/gate/stats/sample-ratio.js';
+import { usersToMismatch } from '../test-support/gate/sample-ratio-sim.js';
 import {
   fallbackBiasScenario,
   outlierScenario,
@@ -124,6 +129,20 @@ export default async function gateBench(ctx: BenchContext): Promise<Record<strin
       seconds: clockSkew.seconds.toFixed(1),
     },
   ]);
+  const srm = sampleRatioFigures(quick ? 200 : 1000, quick ? 30 : 100);
+  ctx.table(
+    'sample ratio check: false alarms over a stage (a look every 250 users, 20,000 users)',
+    srm.falseAlarms.map((f) => ({ percentage: f.percentage, alpha: f.alpha, 'false alarm rate': f.rate })),
+  );
+  ctx.table(
+    `sample ratio check: users until a loss of treated users is found (alpha ${SRM_ALPHA}, a look every 500 users)`,
+    srm.detection.map((d) => ({
+      percentage: d.percentage,
+      'treated lost': d.lost,
+      found: d.rate,
+      'median users': d.medianUsers ?? '–',
+    })),
+  );
   const [aa, regression] = results;
   return {
     falseRollbackRate: aa!.summary.gateRollbackRate,
@@ -140,6 +159,7 @@ export default async function gateBench(ctx: BenchContext): Promise<Record<strin
     clockSkewWrongDecisionsClientClock: clockSkew.wrongDecisionsClientClock,
     outlierDetectionRate: outlier.fcpRollbackRate,
     stratificationVarianceRatio: stratification.fcpVarianceRatio,
+    sampleRatio: srm,
     settings: {
       stage: 'week1',
       percentage: 5,
@@ -161,5 +181,51 @@ export default async function gateBench(ctx: BenchContext): Promise<Record<strin
       stratification,
       clockSkew,
     },
+  };
+}
+
+/** The sample ratio check's error rates: false alarms under the null, and users until a loss is found. */
+function sampleRatioFigures(stages: number, lossStages: number) {
+  const falseAlarms = (
+    [
+      [0.05, 0.05],
+      [0.5, 0.05],
+      [0.01, 0.05],
+      [0.05, SRM_ALPHA],
+    ] as const
+  ).map(([percentage, alpha]) => {
+    let alarms = 0;
+    for (let seed = 1; seed <= stages; seed++) {
+      if (usersToMismatch(seed, percentage, 0, 80, 250, alpha) !== null) alarms++;
+    }
+    return { percentage, alpha, stages, rate: alarms / stages };
+  });
+  const detection = (
+    [
+      [0.05, 0.1],
+      [0.05, 0.2],
+      [0.05, 0.3],
+      [0.25, 0.1],
+      [0.01, 0.3],
+    ] as const
+  ).map(([percentage, lost]) => {
+    const found: number[] = [];
+    for (let seed = 1; seed <= lossStages; seed++) {
+      const users = usersToMismatch(5000 + seed, percentage, lost, 400, 500);
+      if (users !== null) found.push(users);
+    }
+    found.sort((a, b) => a - b);
+    return {
+      percentage,
+      lost,
+      stages: lossStages,
+      rate: found.length / lossStages,
+      medianUsers: found.length > 0 ? found[Math.floor(found.length / 2)]! : null,
+    };
+  });
+  return {
+    falseAlarms,
+    detection,
+    looks: 'false alarms: 80 looks of 250 users; detection: up to 400 looks of 500 users',
   };
 }

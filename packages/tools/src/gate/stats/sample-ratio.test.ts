@@ -1,35 +1,8 @@
 // The sample ratio check: what it says on clear cases, that its false alarms stay under alpha however often
 // it looks (the promise the gate's 15-minute looks rely on), and that it finds users lost from one group.
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '../../../../../test-support/random.js';
+import { srmStage, usersToMismatch } from '../../../../../test-support/gate/sample-ratio-sim.js';
 import { logGamma, type SampleRatio, sampleRatio } from './sample-ratio.js';
-
-/** Users arrive one by one, bucket uniform, treated below `percentage`; a treated user is lost with `lost`. */
-function stage(seed: number, percentage: number, lost: number) {
-  const random = mulberry32(seed);
-  const split = {
-    treatment: 0,
-    control: 0,
-    treatmentMaxBucket: null as number | null,
-    controlMinBucket: null as number | null,
-  };
-  return {
-    split,
-    arrive(users: number) {
-      for (let i = 0; i < users; i++) {
-        const bucket = random();
-        if (bucket < percentage) {
-          if (lost > 0 && random() < lost) continue;
-          split.treatment++;
-          split.treatmentMaxBucket = Math.max(split.treatmentMaxBucket ?? 0, bucket);
-        } else {
-          split.control++;
-          split.controlMinBucket = Math.min(split.controlMinBucket ?? 1, bucket);
-        }
-      }
-    },
-  };
-}
 
 const checked = (r: SampleRatio) => {
   if (r.kind !== 'checked') throw new Error(`not checked: ${r.reason}`);
@@ -115,17 +88,8 @@ describe('sampleRatio', () => {
     const alpha = 0.05;
     const runs = 300;
     let alarms = 0;
-    for (let seed = 1; seed <= runs; seed++) {
-      const s = stage(seed, 0.05, 0);
-      for (let look = 0; look < 80; look++) {
-        s.arrive(250);
-        const r = sampleRatio(s.split, alpha);
-        if (r.kind === 'checked' && r.mismatch) {
-          alarms++;
-          break;
-        }
-      }
-    }
+    for (let seed = 1; seed <= runs; seed++)
+      if (usersToMismatch(seed, 0.05, 0, 80, 250, alpha) !== null) alarms++;
     // Ville's inequality bounds it by alpha over all looks; the mixture's margin usually leaves it far below.
     expect(alarms / runs).toBeLessThanOrEqual(alpha);
   });
@@ -134,7 +98,7 @@ describe('sampleRatio', () => {
     const runs = 50;
     let found = 0;
     for (let seed = 1; seed <= runs; seed++) {
-      const s = stage(1000 + seed, 0.05, 0.3);
+      const s = srmStage(1000 + seed, 0.05, 0.3);
       s.arrive(20_000);
       const r = sampleRatio(s.split);
       if (r.kind === 'checked' && r.mismatch) found++;
