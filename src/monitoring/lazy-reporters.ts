@@ -21,15 +21,15 @@ function lazyReporter<R extends Reporter>(make: (chunk: MonitoringChunk) => R) {
   let closed = false;
   const held: MetricEvent[] = [];
   const win = (globalThis as { window?: MonitoringWindow }).window;
-  const become = (chunk: MonitoringChunk) => {
-    if (closed || real) return;
-    real = make(chunk);
-    for (const event of held.splice(0)) real.report(event);
-  };
   // On a server there is no page to report from: nothing is loaded.
   if (win) {
-    whenMonitoringChunkArrives(become);
-    loadMonitoringChunk(win).then(become, () => {
+    whenMonitoringChunkArrives((chunk) => {
+      if (closed) return;
+      real = make(chunk);
+      for (const event of held.splice(0)) real.report(event);
+    });
+    // Fetched after `load` at the latest, also on a page without monitoring.
+    loadMonitoringChunk(win).catch(() => {
       held.length = 0; // monitoring reports its own failure to load
     });
   }

@@ -27,13 +27,14 @@ export interface MonitoringRun {
 /** The measuring part's entry (run.ts `startMonitoring`): starts and returns the cleanup. */
 export type StartMonitoring = (run: MonitoringRun) => () => void;
 
-/**
- * How the shell gets the measuring part: at once, or `later` (after `load`, from its own chunk), with
- * `now` giving it early if it has already arrived (a page left before `load`).
- */
-export type LoadMonitoring = (
-  win: MonitoringWindow,
-) => StartMonitoring | { later: Promise<StartMonitoring>; now(): StartMonitoring | undefined };
+/** The measuring part from its own chunk: `later` (after `load`), or `now` if it has already arrived. */
+export interface LaterMonitoring {
+  later: Promise<StartMonitoring>;
+  now(): StartMonitoring | undefined;
+}
+
+/** How the shell gets the measuring part: at once, or from its chunk (a page left before `load`: `now`). */
+export type LoadMonitoring = (win: MonitoringWindow) => StartMonitoring | LaterMonitoring;
 
 /** The status before monitoring runs. */
 const initialStatus = (): MonitoringStatus => ({
@@ -91,11 +92,7 @@ export function createMonitoring(options: MonitoringOptions, load: LoadMonitorin
  * sent: this capture listener runs before the beacon reporter's own `pagehide` listener, which sends them
  * (and the `visibilitychange` to hidden that follows `pagehide` on the way out sends them too).
  */
-function startLater(
-  run: MonitoringRun,
-  loading: { later: Promise<StartMonitoring>; now(): StartMonitoring | undefined },
-  done: () => void,
-): () => void {
+function startLater(run: MonitoringRun, loading: LaterMonitoring, done: () => void): () => void {
   const { options, target, win, status } = run;
   const now = options.now ?? Date.now;
   const early = recordEarly(target, win, now);

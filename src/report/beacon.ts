@@ -245,7 +245,7 @@ export function beaconReporter(options: BeaconReporterOptions): BeaconReporter {
   };
   const onPageHide = () => sendByBeacon(core);
   const onVisibility = () => {
-    if (win?.document?.visibilityState === 'hidden') sendByBeacon(core);
+    if (core.hidden()) sendByBeacon(core);
   };
   win?.addEventListener('pagehide', onPageHide);
   win?.document?.addEventListener('visibilitychange', onVisibility);

@@ -265,6 +265,6 @@ export function aggregateStage(stage: StageTally, earlier: readonly StageTally[]
     firstAt: stage.firstAt,
     lastAt: stage.lastAt,
     control: source,
-    split: splitOf(treatment, usable(stage, 'control')),
+    split: splitOf(treatment, from === stage ? control : usable(stage, 'control')),
   };
 }

@@ -30,8 +30,6 @@ export interface Parts {
   p75: PageP75;
   families: Rows;
   groups: Rows;
-  /** The row of `splitQuery`. */
-  split: Rows[number];
 }
 
 /** A number from a row (0 for NULL). */
@@ -92,8 +90,9 @@ export function assemble(p: Parts): StageAggregate {
     p.binary.filter((r) => side(r) === s).reduce((n, r) => n + num(r[column]), 0);
   const treatment = bySide('treatment', 'n');
   const names = [...new Set(p.families.filter((r) => num(r.v2) > 0).map((r) => String(r.family)))].sort();
-  const inStage = (bits: number) =>
-    p.groups.filter((r) => r.stage === p.stage && num(r.g) === bits).reduce((n, r) => n + num(r.n), 0);
+  const rowsOf = (bits: number) => p.groups.filter((r) => r.stage === p.stage && num(r.g) === bits);
+  const inStage = (bits: number) => rowsOf(bits).reduce((n, r) => n + num(r.n), 0);
+  const [treatedRows, controlRows] = [rowsOf(sql.FLAG.treatment), rowsOf(sql.FLAG.control)];
   return {
     stage: p.stage,
     metrics,
@@ -143,10 +142,10 @@ export function assemble(p: Parts): StageAggregate {
     lastAt: 0,
     control: p.source,
     split: {
-      treatment: num(p.split.n_t),
-      control: num(p.split.n_c),
-      treatmentMaxBucket: num(p.split.n_t) > 0 ? num(p.split.t_max) : null,
-      controlMinBucket: num(p.split.n_c) > 0 ? num(p.split.c_min) : null,
+      treatment: inStage(sql.FLAG.treatment),
+      control: inStage(sql.FLAG.control),
+      treatmentMaxBucket: treatedRows.length > 0 ? Math.max(...treatedRows.map((r) => num(r.b_hi))) : null,
+      controlMinBucket: controlRows.length > 0 ? Math.min(...controlRows.map((r) => num(r.b_lo))) : null,
     },
   };
 }

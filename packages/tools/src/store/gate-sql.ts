@@ -10,9 +10,8 @@
 //   usersTable        one scan of the admitted rows of the stages that can matter: a row per stage × user,
 //                     its flags (group seen, errored, converted, opted out, fell back), region, refunds,
 //                     per continuous metric Σ and n, per page metric v2 loads and loads beyond each level
-//   groupsQuery       users per stage × group × region (Node picks the control as control.ts does)
-//   splitQuery        the judged stage's own treated and control users and their bucket bounds (the
-//                     sample ratio check, gate/stats/sample-ratio.ts)
+//   groupsQuery       users per stage × group × region and their bucket bounds (Node picks the control as
+//                     control.ts does, and reads the stage's split for gate/stats/sample-ratio.ts)
 //   familiesTable     a row per stage × user × family: exposures, the first exposure's arm, errors, fallbacks
 //   capsQuery, continuousQuery, binaryQuery, levelsQuery, familiesQuery: the statistics (over the tables)
 import { ARMS, ASSIGNMENT_GROUPS, METRIC_NAMES, type MetricName, SIGNED_METRICS } from 'token-rollout/core';
@@ -157,19 +156,15 @@ export function usersTable(d: Dialect, table: string, stages: readonly string[])
   return d.createTemp(USERS_TABLE, select);
 }
 
-/** Users per stage × group bits × region: the control's choice and its regions, conflicts, ineligible. */
+/**
+ * Users per stage × group bits × region, with their lowest and highest bucket: the control's choice and
+ * its regions, conflicts, ineligible, and the stage's split (gate/aggregate.ts `splitOf`).
+ */
 export function groupsQuery(d: Dialect): string {
   const g = d.bits('flags', GROUP_MASK);
-  return `SELECT stage, ${g} AS g, region, count(*) AS n FROM ${USERS_TABLE} GROUP BY stage, ${g}, region`;
-}
-
-/** The stage's own split (gate/aggregate.ts `splitOf`): users in one group only, and their bucket bounds. */
-export function splitQuery(d: Dialect, stage: string): string {
-  const g = d.bits('flags', GROUP_MASK);
-  const [treated, control] = [`${g} = ${FLAG.treatment}`, `${g} = ${FLAG.control}`];
   return (
-    `SELECT ${d.countIf(treated)} AS n_t, ${d.countIf(control)} AS n_c, ${d.maxIf('b_max', treated)} AS t_max, ` +
-    `${d.minIf('b_min', control)} AS c_min FROM ${USERS_TABLE} WHERE stage = ${sqlString(stage)}`
+    `SELECT stage, ${g} AS g, region, count(*) AS n, min(b_min) AS b_lo, max(b_max) AS b_hi ` +
+    `FROM ${USERS_TABLE} GROUP BY stage, ${g}, region`
   );
 }
 

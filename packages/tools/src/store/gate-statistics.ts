@@ -83,12 +83,11 @@ export async function gateStatistics(
     }
     const continuousSql = sql.continuousQuery(pop, caps);
     const tagged = spans.get(stage)?.tagged ?? false;
-    const [continuous, binary, levels, families, split] = [
+    const [continuous, binary, levels, families] = [
       continuousSql === null ? [] : await s.query(continuousSql),
       await s.query(sql.binaryQuery(d, pop)),
       (await s.query(sql.levelsQuery(d, pop)))[0] ?? {},
       await s.query(sql.familiesQuery(d, pop, tagged)),
-      (await s.query(sql.splitQuery(d, stage)))[0] ?? {},
     ];
     const span = spans.get(stage);
     const p75 = span?.p75 ?? { fcp: null, theme: null };
@@ -103,7 +102,6 @@ export async function gateStatistics(
       p75,
       families,
       groups,
-      split,
     });
     aggregate.firstAt = span?.firstAt ?? 0;
     aggregate.lastAt = span?.lastAt ?? 0;
