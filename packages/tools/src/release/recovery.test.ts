@@ -90,6 +90,51 @@ describe('verifying a rollback from the data', () => {
     expect(result.reasons[0]).toMatch(/at least 10 are needed/);
   });
 
+  it("a page's reports arriving out of order: its own clock says what it shows last", () => {
+    // Ten treated pages, open across the flip. Leaving, each sends its queue in two requests (sendBeacon
+    // takes 50 events at a time): the older one, with reports made on v2 before the flip, reaches the
+    // collector after the newer one, with the v1 exposure made after it.
+    const events: RecoveryEvent[] = [];
+    for (let i = 0; i < 10; i++) {
+      const user = `u${i}`;
+      const session = `s${i}`;
+      events.push({
+        name: 'exposure',
+        user,
+        session,
+        arm: 'v2',
+        ts: FLIP - MIN,
+        receivedAt: FLIP - MIN + 50,
+      });
+      events.push({
+        name: 'exposure',
+        user,
+        session,
+        arm: 'v1',
+        ts: FLIP + 20_000,
+        receivedAt: FLIP + 30_000,
+      });
+      events.push({ name: 'fcp', user, session, arm: 'v2', ts: FLIP - 500, receivedAt: FLIP + 30_040 });
+    }
+    const result = verifyRecovery(events, { rollbackAt: FLIP, scope: { kind: 'flag' }, now: FLIP + 2 * MIN });
+    expect(result).toMatchObject({ status: 'recovered', seenAfter: 10, switched: 10, stillV2: 0 });
+    // A later page of the same user is later whatever its clock says: a new page still on v2 counts.
+    const stale = {
+      name: 'page-view',
+      user: 'u0',
+      session: 'later',
+      arm: 'v2' as const,
+      ts: 0,
+      receivedAt: FLIP + 60_000,
+    };
+    const again = verifyRecovery([...events, stale], {
+      rollbackAt: FLIP,
+      scope: { kind: 'flag' },
+      now: FLIP + 2 * MIN,
+    });
+    expect(again).toMatchObject({ switched: 9, stillV2: 1 });
+  });
+
   it("a family kill is judged on that family's exposures", () => {
     const events = traffic({ stale: 0, returnMeanMs: 30_000, family: 'checkout' });
     const family = verifyRecovery(events, {

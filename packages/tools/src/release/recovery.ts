@@ -15,6 +15,8 @@ export interface RecoveryEvent {
   ts: number;
   /** The collector's receive time; events without one are placed by their client `ts`. */
   receivedAt?: number;
+  /** The page session: its reports are ordered by its own clock (`ts`), whatever order they arrived in. */
+  session?: string;
   value?: number | string;
 }
 
@@ -102,6 +104,28 @@ export function observe(e: RecoveryEvent, scope: RecoveryScope): 'v1' | 'v2' | n
   return e.arm === 'mixed' ? null : e.arm;
 }
 
+/**
+ * The order in which reports tell what a user's pages show. A page sends its reports in batches that can
+ * reach the collector out of order (several sendBeacon requests on the way out, a slow interval flush), so
+ * receive time alone can put a report made on v2 before the flip after the v1 one made since. Within one
+ * page session its own clock orders them; sessions by when the collector first heard from them; reports
+ * without a session by receive time, then their clock.
+ */
+function pageOrder(events: readonly RecoveryEvent[]): (a: RecoveryEvent, b: RecoveryEvent) => number {
+  const keyOf = (e: RecoveryEvent) => (e.session === undefined ? '' : `${e.user} ${e.session}`);
+  const firstHeard = new Map<string, number>();
+  for (const e of events) {
+    const key = keyOf(e);
+    if (key !== '') firstHeard.set(key, Math.min(firstHeard.get(key) ?? Number.POSITIVE_INFINITY, timeOf(e)));
+  }
+  const startOf = (e: RecoveryEvent) => firstHeard.get(keyOf(e)) ?? timeOf(e);
+  return (a, b) => {
+    const ka = keyOf(a);
+    const kb = keyOf(b);
+    return startOf(a) - startOf(b) || (ka < kb ? -1 : ka > kb ? 1 : 0) || a.ts - b.ts;
+  };
+}
+
 /** Verifies a rollback over `events` (any order). Pure. */
 export function verifyRecovery(events: Iterable<RecoveryEvent>, options: RecoveryOptions): RecoveryResult {
   const at = options.rollbackAt;
@@ -117,8 +141,7 @@ export function verifyRecovery(events: Iterable<RecoveryEvent>, options: Recover
     if (t >= from && t < at && observe(e, options.scope) === 'v2') treated.add(e.user);
     else if (t >= at && t <= end) after.push(e);
   }
-  // By receive time; within one batch (same receivedAt) by the page's own clock.
-  after.sort((a, b) => timeOf(a) - timeOf(b) || a.ts - b.ts);
+  after.sort(pageOrder(after));
   const last = new Map<string, { state: 'v1' | 'v2'; since: number }>();
   for (const e of after) {
     if (!treated.has(e.user)) continue;
